@@ -1,0 +1,1 @@
+"""Criteria versions, submissions, snapshots, reviews and certificates (issue 6)."""

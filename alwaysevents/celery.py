@@ -1,0 +1,31 @@
+"""The Celery application. Tasks are autodiscovered from each app's `tasks.py`.
+
+The beat schedule lives here, in code; django-celery-beat's DatabaseScheduler reads it
+(and lets admins pause an entry without a deploy).
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alwaysevents.settings")
+
+app = Celery("alwaysevents")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "alwaysevents.accounts.tasks.clear_expired_sessions_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
+
+
+@app.task(name="alwaysevents.ping")
+def ping() -> str:
+    """Answers "pong": used by the health check's tests and by operators to see a worker live."""
+    return "pong"

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ReportingConfig(AppConfig):
+    """Dashboards, scheduled reports, reminders and notifications (issue 7).
+
+    Reads the domain apps through their selectors and writes nothing of theirs.
+    """
+
+    name = "alwaysevents.reporting"
+    label = "reporting"
+    verbose_name = "Reporting"

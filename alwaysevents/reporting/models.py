@@ -1,0 +1,1 @@
+"""Stored reports, acknowledgements, reminders and notification preferences (issue 7)."""

@@ -1,0 +1,21 @@
+"""The URL map. Organisation pages live under /o/<org_slug>/ (see tests/test_url_audit.py)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from alwaysevents import views
+from alwaysevents.health import healthz
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("programmes.urls")),
+    path("", include("accreditation.urls")),
+]
+
+handler400 = "alwaysevents.views.bad_request"
+handler403 = "alwaysevents.views.permission_denied"
+handler404 = "alwaysevents.views.page_not_found"
+handler500 = "alwaysevents.views.server_error"

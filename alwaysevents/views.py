@@ -1,0 +1,87 @@
+"""Project-level views: the role-aware home page, error pages, and a shared form helper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views import View
+
+from alwaysevents.exceptions import DomainError
+
+
+class ServiceFormMixin:
+    """Form views whose `perform(form)` calls one service.
+
+    A `DomainError` from the service becomes an error on the named field (or the whole form),
+    so the person sees what is wrong and loses nothing they typed.
+    """
+
+    success_message: str = ""
+    request: HttpRequest
+
+    def perform(self, form: Any) -> Any:
+        raise NotImplementedError  # pragma: no cover - each view defines it
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.object = self.perform(form)
+        except DomainError as error:
+            add_domain_error(form, error)
+            return self.form_invalid(form)  # type: ignore[attr-defined,no-any-return]
+        if self.success_message:
+            messages.success(self.request, self.success_message.format(object=self.object))
+        return redirect(self.get_success_url())  # type: ignore[attr-defined]
+
+
+def add_domain_error(form: BaseForm, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+class HomeView(View):
+    """Send each person to their role's home page."""
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        from programmes.selectors import membership_list_for_user
+
+        user = request.user
+        if getattr(user, "is_programme_admin", False):
+            return redirect("programmes:programme-home")
+        if getattr(user, "is_reviewer", False):
+            return redirect("accreditation:reviewer-home")
+        memberships = membership_list_for_user(user=user)  # type: ignore[arg-type]
+        if memberships:
+            remembered = request.session.get("current_organisation")
+            chosen = next(
+                (m for m in memberships if m.organisation.slug == remembered), memberships[0]
+            )
+            return redirect("programmes:organisation-home", org_slug=chosen.organisation.slug)
+        return render(request, "home_no_organisation.html")
+
+
+def _error_page(template: str, status: int, request: HttpRequest | None = None) -> HttpResponse:
+    content = loader.get_template(template).render({"request": request}, None)
+    return HttpResponse(content, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    reason = str(exception) if exception and str(exception) else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: the database may be what failed.
+    return _error_page("errors/500.html", 500)

@@ -1,0 +1,1 @@
+"""Partners, consents, insights, involvement activities and payments (issue 5)."""

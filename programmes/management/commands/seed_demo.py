@@ -1,0 +1,202 @@
+"""Demo data: the programme, cohorts, organisations and one sign-in per role.
+
+Idempotent: running it twice changes nothing. `--scale N` makes sure N generated
+organisations of the same shape exist too (bulk writes), for benchmarks and load tests.
+Later issues add their own demo data here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from alwaysevents.tenancy.scope import across_organisations
+from programmes import services
+from programmes.models import Cohort, Membership, Organisation, ProgrammeRole, Role
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo sign-ins, never production
+
+COHORTS = [
+    ("Cohort 1 (2026)", dt.date(2026, 1, 12), dt.date(2026, 12, 18)),
+    ("Cohort 2 (2027)", dt.date(2027, 1, 11), dt.date(2027, 12, 17)),
+]
+
+ORGANISATIONS = [
+    # slug, name, ODS code, type, region, cohort index, with people
+    (
+        "northfield",
+        "Northfield Hospitals NHS Foundation Trust",
+        "RNF",
+        "acute_trust",
+        "midlands",
+        0,
+        True,
+    ),
+    (
+        "riverside",
+        "Riverside Mental Health NHS Trust",
+        "RRV",
+        "mental_health_trust",
+        "london",
+        0,
+        True,
+    ),
+    ("westmoor", "Westmoor Community Care", None, "social_care", "south_west", 1, False),
+]
+
+PEOPLE = [
+    # local part, role, full name pattern
+    ("orgadmin", Role.ORGANISATION_ADMIN, "Organisation Admin"),
+    ("lead", Role.TEAM_LEAD, "Team Lead"),
+    ("staff", Role.TEAM_MEMBER, "Staff Member"),
+    ("sponsor", Role.EXECUTIVE_SPONSOR, "Executive Sponsor"),
+]
+
+PROGRAMME_PEOPLE = [
+    ("admin@programme.example", "Programme Admin", ProgrammeRole.PROGRAMME_ADMIN),
+    ("reviewer@programme.example", "Programme Reviewer", ProgrammeRole.REVIEWER),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo programme and its sign-ins (idempotent); --scale N adds organisations."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=0, help="Also make sure N generated organisations exist."
+        )
+
+    def handle(self, *args: Any, scale: int = 0, **options: Any) -> None:
+        if scale < 0:
+            self.stderr.write("--scale must be 0 or more.")
+            return
+        with transaction.atomic():
+            self._seed_named()
+        if scale:
+            with transaction.atomic():
+                created = self._seed_generated(scale)
+            self.stdout.write(f"Generated organisations: {scale} in place ({created} new).")
+        self._print_sign_ins()
+
+    # --- the named demo -------------------------------------------------------------------
+
+    def _user(self, email: str, full_name: str) -> Any:
+        user_model = get_user_model()
+        user = user_model.objects.filter(email=email).first()
+        if user is None:
+            user = user_model.objects.create_user(
+                email=email, password=DEMO_PASSWORD, full_name=full_name
+            )
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _seed_named(self) -> None:
+        cohorts = []
+        for name, starts_on, ends_on in COHORTS:
+            cohort, _ = Cohort.objects.get_or_create(
+                name=name, defaults={"starts_on": starts_on, "ends_on": ends_on}
+            )
+            cohorts.append(cohort)
+
+        admin = None
+        for email, full_name, role in PROGRAMME_PEOPLE:
+            user = self._user(email, full_name)
+            services.programme_role_set(user=user, role=role, granted=True, by=None)
+            if role == ProgrammeRole.PROGRAMME_ADMIN:
+                admin = user
+
+        for slug, name, ods, org_type, region, cohort_index, with_people in ORGANISATIONS:
+            organisation = Organisation.objects.filter(slug=slug).first()
+            if organisation is None:
+                organisation = services.organisation_create(
+                    name=name,
+                    slug=slug,
+                    ods_code=ods,
+                    type=org_type,
+                    region=region,
+                    cohort=cohorts[cohort_index],
+                )
+            if not with_people:
+                continue
+            for local, role, title in PEOPLE:
+                user = self._user(f"{local}@{slug}.example", f"{title}, {slug.title()}")
+                with across_organisations():
+                    exists = Membership.objects.filter(
+                        organisation=organisation, user=user
+                    ).exists()
+                if not exists:
+                    services.membership_add(
+                        organisation=organisation, user=user, role=role, by=admin
+                    )
+
+    # --- generated organisations for scale ------------------------------------------------
+
+    def _seed_generated(self, scale: int) -> int:
+        user_model = get_user_model()
+        slugs = [f"generated-{i:05d}" for i in range(1, scale + 1)]
+        existing = set(Organisation.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        missing = [slug for slug in slugs if slug not in existing]
+        if not missing:
+            return 0
+        cohort = Cohort.objects.get(name=COHORTS[0][0])
+        regions = [choice for choice, _ in Organisation.Region.choices]
+        Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    slug=slug,
+                    name=f"Generated Trust {slug.rsplit('-', 1)[1]}",
+                    type=Organisation.Type.ACUTE_TRUST,
+                    region=regions[int(slug.rsplit("-", 1)[1]) % len(regions)],
+                    cohort=cohort,
+                )
+                for slug in missing
+            ]
+        )
+        organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=missing)}
+        password = make_password(DEMO_PASSWORD)
+        emails = [f"{local}@{slug}.example" for slug in missing for local, _, _ in PEOPLE]
+        user_model.objects.bulk_create(
+            [
+                user_model(email=email, password=password, full_name=email.split("@")[0].title())
+                for email in emails
+            ],
+            ignore_conflicts=True,
+        )
+        users = {u.email: u for u in user_model.objects.filter(email__in=emails)}
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=users[e], email=e, verified=True, primary=True) for e in emails],
+            ignore_conflicts=True,
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    organisation=organisations[slug],
+                    user=users[f"{local}@{slug}.example"],
+                    role=role,
+                )
+                for slug in missing
+                for local, role, _ in PEOPLE
+            ],
+            ignore_conflicts=True,
+        )
+        return len(missing)
+
+    def _print_sign_ins(self) -> None:
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
+        self.stdout.write(f"  password for every demo sign-in: {DEMO_PASSWORD}")
+        for email, _, role in PROGRAMME_PEOPLE:
+            self.stdout.write(f"  {email:<32} {ProgrammeRole(role).label}")
+        for slug, *_rest, with_people in ORGANISATIONS:
+            if with_people:
+                for local, role, _ in PEOPLE:
+                    self.stdout.write(
+                        f"  {local + '@' + slug + '.example':<32} {Role(role).label}, {slug}"
+                    )

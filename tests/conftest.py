@@ -1,0 +1,84 @@
+"""Personas and shared fixtures. See docs in design.md (Tests)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from programmes.models import Role
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """allauth's rate limits live in the cache: start every test with a clean slate."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(slug="northfield", name="Northfield Hospitals")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(slug="riverside", name="Riverside Trust")
+
+
+def _member(organisation, role, email):
+    return MembershipFactory(
+        organisation=organisation, role=role, user=UserFactory(email=email)
+    ).user
+
+
+@pytest.fixture
+def org_admin(organisation):
+    return _member(organisation, Role.ORGANISATION_ADMIN, "orgadmin@northfield.test")
+
+
+@pytest.fixture
+def editor(organisation):
+    """A team lead: runs an Always Event."""
+    return _member(organisation, Role.TEAM_LEAD, "lead@northfield.test")
+
+
+@pytest.fixture
+def viewer(organisation):
+    """A team member."""
+    return _member(organisation, Role.TEAM_MEMBER, "staff@northfield.test")
+
+
+@pytest.fixture
+def sponsor(organisation):
+    return _member(organisation, Role.EXECUTIVE_SPONSOR, "sponsor@northfield.test")
+
+
+@pytest.fixture
+def outsider(other_organisation):
+    """An organisation admin of another organisation: must see nothing of ours."""
+    return _member(other_organisation, Role.ORGANISATION_ADMIN, "orgadmin@riverside.test")
+
+
+@pytest.fixture
+def programme_admin(db, settings):
+    settings.MFA_REQUIRED_FOR_PROGRAMME_ROLES = False
+    return UserFactory(email="admin@programme.test", is_programme_admin=True)
+
+
+@pytest.fixture
+def reviewer(db, settings):
+    settings.MFA_REQUIRED_FOR_PROGRAMME_ROLES = False
+    return UserFactory(email="reviewer@programme.test", is_reviewer=True)
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
