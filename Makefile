@@ -41,7 +41,9 @@ install: $(VENV)/.installed node_modules/.installed ## Create .venv and install 
 .PHONY: lock
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network).
 	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip compile pyproject.toml --group dev \
-		--generate-hashes --python-version 3.11 -o requirements.lock
+		--generate-hashes --python-version 3.11 -o requirements.lock && \
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		-o requirements-production.lock
 
 .PHONY: run
 run: install ## Start the app with demo data on http://127.0.0.1:$(PORT) (web, worker and beat; Ctrl-C stops all).
@@ -62,6 +64,7 @@ test: system-deps install ## Install what is missing, start PostgreSQL and Redis
 	set -a; . var/test-services.env; set +a; \
 	$(BIN)/ruff check . && \
 	$(BIN)/ruff format --check . && \
+	$(TEST_ENV) $(BIN)/mypy . && \
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run && \
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -32,7 +32,7 @@ class ServiceFormMixin:
             self.object = self.perform(form)
         except DomainError as error:
             add_domain_error(form, error)
-            return self.form_invalid(form)  # type: ignore[attr-defined,no-any-return]
+            return self.form_invalid(form)  # type: ignore[attr-defined]
         if self.success_message:
             messages.success(self.request, self.success_message.format(object=self.object))
         return redirect(self.get_success_url())  # type: ignore[attr-defined]

@@ -50,7 +50,7 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
 
 def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
     return (
-        Membership.objects.with_scope(organisation=organisation.pk)  # type: ignore[attr-defined]
+        Membership.objects.with_scope(organisation=organisation.pk)
         .filter(organisation=organisation)
         .select_related("user")
         .order_by("-is_active", "user__full_name", "user__email")
@@ -74,7 +74,7 @@ def membership_counts_by_role(*, organisation: Organisation) -> dict[str, int]:
 
 def invitation_list_open(*, organisation: Organisation) -> QuerySet[Invitation]:
     return (
-        Invitation.objects.with_scope(organisation=organisation.pk)  # type: ignore[attr-defined]
+        Invitation.objects.with_scope(organisation=organisation.pk)
         .filter(organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True)
         .select_related("invited_by")
     )
@@ -82,7 +82,7 @@ def invitation_list_open(*, organisation: Organisation) -> QuerySet[Invitation]:
 
 def role_change_list(*, organisation: Organisation, limit: int = 50) -> QuerySet[RoleChange]:
     return (
-        RoleChange.objects.with_scope(organisation=organisation.pk)  # type: ignore[attr-defined]
+        RoleChange.objects.with_scope(organisation=organisation.pk)
         .filter(organisation=organisation)
         .select_related("membership__user", "changed_by")[:limit]
     )

@@ -43,8 +43,9 @@ def cohort_create(
 ) -> Cohort:
     if starts_on and ends_on and ends_on < starts_on:
         raise DomainError("The cohort cannot end before it starts.", field="ends_on")
-    if Cohort.objects.filter(name__iexact=name.strip()).exists():
-        raise DomainError(f"There is already a cohort called {name.strip()!r}.", field="name")
+    existing = Cohort.objects.filter(name__iexact=name.strip()).first()
+    if existing is not None:
+        raise DomainError(f"There is already a cohort called {existing.name!r}.", field="name")
     return Cohort.objects.create(
         name=name.strip(), starts_on=starts_on, ends_on=ends_on, description=description
     )
@@ -353,8 +354,9 @@ def cohort_update(
 ) -> Cohort:
     if starts_on and ends_on and ends_on < starts_on:
         raise DomainError("The cohort cannot end before it starts.", field="ends_on")
-    if Cohort.objects.exclude(pk=cohort.pk).filter(name__iexact=name.strip()).exists():
-        raise DomainError(f"There is already a cohort called {name.strip()!r}.", field="name")
+    existing = Cohort.objects.exclude(pk=cohort.pk).filter(name__iexact=name.strip()).first()
+    if existing is not None:
+        raise DomainError(f"There is already a cohort called {existing.name!r}.", field="name")
     cohort.name = name.strip()
     cohort.starts_on, cohort.ends_on, cohort.description = starts_on, ends_on, description
     cohort.save()

@@ -4,11 +4,33 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import models
+from django.forms.models import ModelFormMetaclass
 
 from alwaysevents.tenancy.models import OrganisationOwned
 
 
-class ScopedModelForm(forms.ModelForm):
+def scoped_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Build relation fields without touching a scoped manager at import time.
+
+    The real choices are set per request in `ScopedModelForm.__init__`; until then a
+    relation to an organisation-owned model offers nothing.
+    """
+    related = field.related_model if field.is_relation else None
+    if isinstance(related, type) and issubclass(related, OrganisationOwned):
+        kwargs["queryset"] = related.objects.with_scopes_disabled().none()
+    return field.formfield(**kwargs)
+
+
+class ScopedModelFormMetaclass(ModelFormMetaclass):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = scoped_formfield
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
     """A ModelForm that takes `organisation=` and offers only that organisation's rows.
 
     Choices for organisation-owned models are narrowed to the organisation; choices of people
@@ -25,10 +47,10 @@ class ScopedModelForm(forms.ModelForm):
                 continue
             model = queryset.model
             if issubclass(model, OrganisationOwned):
-                field.queryset = model.objects.with_scope(organisation=organisation.pk).filter(  # type: ignore[attr-defined]
-                    organisation=organisation
-                )
+                field.queryset = model.objects.with_scope(  # type: ignore[attr-defined]
+                    organisation=organisation.pk
+                ).filter(organisation=organisation)
             elif model is user_model:
-                field.queryset = queryset.filter(
+                field.queryset = user_model.objects.filter(  # type: ignore[attr-defined]
                     memberships__organisation=organisation, memberships__is_active=True
                 ).distinct()

@@ -30,7 +30,7 @@ class InvitationAcceptView(View):
             request.session[INVITATION_SESSION_KEY] = token
             get_adapter(request).stash_verified_email(request, invitation.email)
         email_matches = (
-            request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()  # type: ignore[union-attr]
+            request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
         )
         return render(
             request,
@@ -43,7 +43,7 @@ class InvitationAcceptView(View):
             return redirect("programmes:invitation-accept", token=token)
         try:
             invitation = services.invitation_from_token(token)
-            membership = services.invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("home")

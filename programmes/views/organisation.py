@@ -120,7 +120,7 @@ class _MembershipActionView(OrganisationViewMixin, View):
         raise NotImplementedError  # pragma: no cover
 
     def post(self, request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-        membership = get_object_or_404(
+        membership: Membership = get_object_or_404(
             Membership.objects.select_related("user"), organisation=self.organisation, pk=pk
         )
         try:

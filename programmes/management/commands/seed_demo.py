@@ -107,10 +107,10 @@ class Command(BaseCommand):
             cohorts.append(cohort)
 
         admin = None
-        for email, full_name, role in PROGRAMME_PEOPLE:
+        for email, full_name, programme_role in PROGRAMME_PEOPLE:
             user = self._user(email, full_name)
-            services.programme_role_set(user=user, role=role, granted=True, by=None)
-            if role == ProgrammeRole.PROGRAMME_ADMIN:
+            services.programme_role_set(user=user, role=programme_role, granted=True, by=None)
+            if programme_role == ProgrammeRole.PROGRAMME_ADMIN:
                 admin = user
 
         for slug, name, ods, org_type, region, cohort_index, with_people in ORGANISATIONS:
@@ -192,8 +192,8 @@ class Command(BaseCommand):
     def _print_sign_ins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         self.stdout.write(f"  password for every demo sign-in: {DEMO_PASSWORD}")
-        for email, _, role in PROGRAMME_PEOPLE:
-            self.stdout.write(f"  {email:<32} {ProgrammeRole(role).label}")
+        for email, _, programme_role in PROGRAMME_PEOPLE:
+            self.stdout.write(f"  {email:<32} {ProgrammeRole(programme_role).label}")
         for slug, *_rest, with_people in ORGANISATIONS:
             if with_people:
                 for local, role, _ in PEOPLE:

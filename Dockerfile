@@ -1,0 +1,21 @@
+# One image for web, worker and beat (see docker-compose.yml).
+FROM node:20-slim AS assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
+FROM python:3.11-slim AS app
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
+WORKDIR /app
+COPY requirements-production.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements-production.lock \
+    && useradd --system --uid 1000 --home /app alwaysevents
+COPY --from=assets /src/node_modules/bootstrap/dist /app/node_modules/bootstrap/dist
+COPY . .
+# collectstatic needs settings but no secrets or database.
+RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput -v0 \
+    && mkdir -p /app/var && chown -R alwaysevents /app/var
+USER alwaysevents
+EXPOSE 8000
+CMD ["gunicorn", "alwaysevents.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,129 @@
+"""The settings module, loaded in fresh processes with production-like environments."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "PATH": os.environ.get("PATH", ""),
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "alwaysevents.example.nhs.uk",
+    "CSRF_TRUSTED_ORIGINS": "https://alwaysevents.example.nhs.uk",
+    "VAR_DIR": "",  # filled per test
+}
+
+
+def manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    full_env = {**PRODUCTION, **env, "VAR_DIR": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={k: v for k, v in full_env.items() if v is not None},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path):
+    result = manage("check", env={"SECRET_KEY": None}, tmp_path=tmp_path)  # type: ignore[dict-item]
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_development_starts_without_secret_key(tmp_path):
+    result = manage("check", env={"SECRET_KEY": None, "DEBUG": "true"}, tmp_path=tmp_path)  # type: ignore[dict-item]
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_is_clean_with_production_values(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env={}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_ssl_redirect_can_be_switched_off_behind_a_tls_proxy(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER)"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={"SECURE_SSL_REDIRECT": "false", "BEHIND_TLS_PROXY": "true"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG must be true or false, not 'maybe'."),
+        ("EMAIL_PORT", "twenty-five", "EMAIL_PORT must be a whole number, not 'twenty-five'."),
+    ],
+)
+def test_bad_values_are_named(tmp_path, name, value, message):
+    result = manage("check", env={name: value}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_defaults_need_no_servers(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND,"
+        " s.CACHES['default']['BACKEND'])"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+
+
+def test_redis_url_switches_the_cache_to_redis(tmp_path):
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={"DEBUG": "true", "REDIS_URL": "redis://127.0.0.1:6379/1"},
+        tmp_path=tmp_path,
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_email_verification_is_mandatory_in_production(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.ACCOUNT_EMAIL_VERIFICATION, s.MFA_REQUIRED_FOR_PROGRAMME_ROLES)"
+    )
+    assert manage(
+        "shell", "--no-imports", "-c", code, env={}, tmp_path=tmp_path
+    ).stdout.split() == [
+        "mandatory",
+        "True",
+    ]
+    assert manage(
+        "shell", "--no-imports", "-c", code, env={"DEBUG": "true"}, tmp_path=tmp_path
+    ).stdout.split() == [
+        "optional",
+        "False",
+    ]

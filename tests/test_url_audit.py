@@ -1,0 +1,79 @@
+"""Every route of ours lives under /o/<org_slug>/ unless it is on this reviewed allow-list."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ORG_PREFIX = "o/<slug:org_slug>/"
+
+# Reviewed: each is public, programme-wide behind ProgrammeViewMixin, or third-party.
+ALLOWED_OUTSIDE_ORG = {
+    "": "home: redirects each person to their role's home",
+    "healthz": "health check: public, reveals nothing",
+    "programme/": "programme admins (ProgrammeViewMixin)",
+    "programme/organisations/new/": "programme admins",
+    "programme/organisations/<slug:slug>/edit/": "programme admins",
+    "programme/organisations/<slug:slug>/invite-admin/": "programme admins",
+    "programme/cohorts/new/": "programme admins",
+    "programme/cohorts/<int:pk>/edit/": "programme admins",
+    "programme/people/": "programme admins",
+    "programme/people/<int:pk>/remove/<str:role>/": "programme admins",
+    "reviews/": "reviewers (ProgrammeViewMixin)",
+    "invitations/<str:token>/": "public: the signed, expiring link in an invitation email",
+}
+THIRD_PARTY_PREFIXES = ("accounts/", "admin/")
+
+
+def walk(patterns, prefix=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route, entry
+
+
+def our_routes():
+    for route, entry in walk(get_resolver().url_patterns):
+        if route.startswith(THIRD_PARTY_PREFIXES):
+            continue
+        yield route, entry
+
+
+def test_every_route_is_under_the_organisation_prefix_or_allowed():
+    escaped = sorted(
+        route
+        for route, _ in our_routes()
+        if not route.startswith(ORG_PREFIX) and route not in ALLOWED_OUTSIDE_ORG
+    )
+    assert escaped == [], f"Routes outside /o/<org_slug>/ and not on the allow-list: {escaped}"
+
+
+def test_allow_list_has_no_stale_entries():
+    routes = {route for route, _ in our_routes()}
+    assert set(ALLOWED_OUTSIDE_ORG) - routes == set()
+
+
+def test_organisation_routes_use_the_organisation_mixin():
+    from alwaysevents.tenancy.mixins import OrganisationViewMixin
+
+    for route, entry in our_routes():
+        if route.startswith(ORG_PREFIX):
+            view_class = getattr(entry.callback, "view_class", None)
+            assert view_class is not None and issubclass(view_class, OrganisationViewMixin), route
+
+
+def test_programme_routes_use_the_programme_mixin():
+    from alwaysevents.tenancy.mixins import ProgrammeViewMixin
+
+    for route, entry in our_routes():
+        if route.startswith(("programme/", "reviews/")):
+            view_class = getattr(entry.callback, "view_class", None)
+            assert view_class is not None and issubclass(view_class, ProgrammeViewMixin), route
+
+
+def test_walk_finds_the_organisation_routes():
+    """Guard against an audit that passes because it saw nothing."""
+    routes = {route for route, _ in our_routes()}
+    assert ORG_PREFIX in routes
+    assert f"{ORG_PREFIX}members/" in routes
