@@ -9,7 +9,8 @@ PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
 # The local defaults of `make run`: no servers needed (SQLite and a filesystem broker under var/).
-RUN_ENV := DEBUG=true
+SITE_URL ?= http://127.0.0.1:$(PORT)
+RUN_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
 # The settings of the test run: production-like (DEBUG off), on loopback services.
 TEST_ENV := SECRET_KEY=test-secret-key-not-for-production-0123456789abcdefghij \

@@ -49,44 +49,56 @@ class OrganisationCreateView(ProgrammeViewMixin, ServiceFormMixin, FormView):
         return reverse("programmes:organisation-invite-admin", kwargs={"slug": self.object.slug})
 
 
-class OrganisationUpdateView(ProgrammeViewMixin, ServiceFormMixin, FormView):
+class _UrlObjectMixin:
+    """Looks up the object the URL names, once, for the form (as its instance) and template."""
+
+    model: type[Organisation] | type[Cohort]
+    lookup = "pk"
+    context_name = "object"
+    bind_instance = True
+    kwargs: dict[str, Any]
+
+    @cached_property
+    def target(self) -> Any:
+        return get_object_or_404(self.model, **{self.lookup: self.kwargs[self.lookup]})
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        if self.bind_instance:
+            kwargs["instance"] = self.target
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs[self.context_name] = self.target
+        return super().get_context_data(**kwargs)  # type: ignore[misc]
+
+
+class OrganisationUpdateView(_UrlObjectMixin, ProgrammeViewMixin, ServiceFormMixin, FormView):
+    model = Organisation
+    lookup = "slug"
+    context_name = "organisation"
     form_class = OrganisationUpdateForm
     template_name = "programmes/organisation_form.html"
     success_message = "{object.name} has been updated."
     success_url = reverse_lazy("programmes:programme-home")
 
-    @cached_property
-    def organisation(self) -> Organisation:
-        return get_object_or_404(Organisation, slug=self.kwargs["slug"])
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.organisation
-        return kwargs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(organisation=self.organisation, **kwargs)
-
     def perform(self, form: OrganisationUpdateForm) -> Organisation:
-        return services.organisation_update(organisation=self.organisation, **form.cleaned_data)
+        return services.organisation_update(organisation=self.target, **form.cleaned_data)
 
 
-class OrganisationInviteAdminView(ProgrammeViewMixin, ServiceFormMixin, FormView):
+class OrganisationInviteAdminView(_UrlObjectMixin, ProgrammeViewMixin, ServiceFormMixin, FormView):
+    model = Organisation
+    lookup = "slug"
+    context_name = "organisation"
+    bind_instance = False
     form_class = OrganisationAdminInvitationForm
     template_name = "programmes/organisation_invite_admin.html"
     success_message = "Invitation sent to {object.email}."
     success_url = reverse_lazy("programmes:programme-home")
 
-    @cached_property
-    def organisation(self) -> Organisation:
-        return get_object_or_404(Organisation, slug=self.kwargs["slug"])
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(organisation=self.organisation, **kwargs)
-
     def perform(self, form: OrganisationAdminInvitationForm) -> Invitation:
         return services.invitation_create(
-            organisation=self.organisation,
+            organisation=self.target,
             email=form.cleaned_data["email"],
             role=Role.ORGANISATION_ADMIN,
             invited_by=self.request.user,  # type: ignore[arg-type]
@@ -103,26 +115,16 @@ class CohortCreateView(ProgrammeViewMixin, ServiceFormMixin, FormView):
         return services.cohort_create(**form.cleaned_data)
 
 
-class CohortUpdateView(ProgrammeViewMixin, ServiceFormMixin, FormView):
+class CohortUpdateView(_UrlObjectMixin, ProgrammeViewMixin, ServiceFormMixin, FormView):
+    model = Cohort
+    context_name = "cohort"
     form_class = CohortForm
     template_name = "programmes/cohort_form.html"
     success_message = "Cohort {object.name} has been updated."
     success_url = reverse_lazy("programmes:programme-home")
 
-    @cached_property
-    def cohort(self) -> Cohort:
-        return get_object_or_404(Cohort, pk=self.kwargs["pk"])
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.cohort
-        return kwargs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(cohort=self.cohort, **kwargs)
-
     def perform(self, form: CohortForm) -> Cohort:
-        return services.cohort_update(cohort=self.cohort, **form.cleaned_data)
+        return services.cohort_update(cohort=self.target, **form.cleaned_data)
 
 
 class ProgrammePeopleView(ProgrammeViewMixin, ServiceFormMixin, FormView):
