@@ -18,7 +18,7 @@ os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="alwaysevents-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alwaysevents.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -47,7 +47,9 @@ def main() -> None:
     start = time.perf_counter()
     call_command("seed_demo", scale=SCALE, stdout=open(os.devnull, "w"))  # noqa: SIM115
     seeded = time.perf_counter() - start
-    print(f"seed_demo --scale {SCALE}: {seeded:.2f} s ({SCALE / seeded:.0f} organisations a second)")
+    print(
+        f"seed_demo --scale {SCALE}: {seeded:.2f} s ({SCALE / seeded:.0f} organisations a second)"
+    )
 
     organisation = Organisation.objects.get(slug="generated-00100")
     with across_organisations():
@@ -73,8 +75,12 @@ def main() -> None:
         membership_for_user(user=user, organisation_slug=organisation.slug)
 
     print("per call:")
-    ratio_list = timed("list members, scoped", scoped_list) / timed("list members, unscoped", raw_list)
-    ratio_get = timed("get one member, scoped", scoped_get) / timed("get one member, unscoped", raw_get)
+    ratio_list = timed("list members, scoped", scoped_list) / timed(
+        "list members, unscoped", raw_list
+    )
+    ratio_get = timed("get one member, scoped", scoped_get) / timed(
+        "get one member, unscoped", raw_get
+    )
     timed("middleware membership lookup (one query)", middleware_lookup)
     print(f"ratio scoped/unscoped, list: {ratio_list:.2f}  (target < 1.25)")
     print(f"ratio scoped/unscoped, get:  {ratio_get:.2f}  (target < 1.25)")

@@ -49,12 +49,16 @@ def test_sign_up_through_an_invitation_needs_no_separate_verification(client, or
         "/accounts/signup/?next=/invitations/" + token + "/",
         {
             "email": "new.lead@example.org",
+            "full_name": "Priya Shah",
             "password1": "a-long-password-2026",
             "password2": "a-long-password-2026",
         },
     )
     assert response.status_code == 302
     assert response["Location"] == f"/invitations/{token}/"
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(email="new.lead@example.org").full_name == "Priya Shah"
 
 
 def test_unverified_email_cannot_sign_in(client):
@@ -95,14 +99,29 @@ def test_programme_roles_must_set_up_an_authenticator(settings, role):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"] == "/accounts/2fa/totp/activate/", path
-    # allauth asks for the password again before an authenticator is added.
-    response = client.get("/accounts/2fa/totp/activate/")
-    assert response["Location"].startswith("/accounts/reauthenticate/")
-    client.post(response["Location"], {"password": PASSWORD})
+    # Just signed in: no second password prompt before the first authenticator.
     page = client.get("/accounts/2fa/totp/activate/")
     assert page.status_code == 200
     assert b"totp-secret" in page.content
+    assert b"Programme team" not in page.content, "no navigation to pages they cannot reach yet"
     assert client.get("/accounts/logout/").status_code == 200
+
+
+def test_adding_an_authenticator_after_a_stale_sign_in_asks_for_the_password(settings):
+    settings.MFA_REQUIRED_FOR_PROGRAMME_ROLES = True
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0
+    user = UserFactory(is_programme_admin=True)
+    client = Client()
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_force_login_without_a_sign_in_record_asks_for_the_password(settings, client_for):
+    settings.MFA_REQUIRED_FOR_PROGRAMME_ROLES = True
+    client = client_for(UserFactory(is_reviewer=True))
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")
 
 
 def test_programme_roles_with_an_authenticator_pass(settings, programme_admin):

@@ -1,0 +1,204 @@
+"""Browser journeys: Playwright's sync API driving Debian's Chromium against `live_server`.
+
+Every test in this folder is marked `e2e`. Run them alone with `pytest tests/e2e` or leave
+them out with `-m "not e2e"`. Environment knobs:
+
+- CHROMIUM_PATH: the browser to drive (default /usr/bin/chromium; never `playwright install`).
+- E2E_SCREENSHOTS=1: save a screenshot at the end of each journey to /tmp/e2e-<name>.png.
+- E2E_A11Y_DEFER=1: collect accessibility violations and fail once at the end of the test
+  instead of at the first page, so that one run shows every page's problems.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+# Playwright's sync API runs an event loop in the test's thread; Django's ORM calls made by
+# the test itself (factories, assertions) would otherwise raise SynchronousOnlyOperation.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+E2E_DIR = Path(__file__).resolve().parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEFAULT_TIMEOUT_MS = 10_000
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+SCREENSHOT_DIR = Path("/tmp")  # noqa: S108 - debugging output only
+
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    setattr(item, f"e2e_report_{report.when}", report)
+    return report
+
+
+# --- Server ------------------------------------------------------------------------------------
+
+
+def _through_the_app(handler):
+    return handler
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server, serving /static/ the way production does.
+
+    pytest-django wraps the app in staticfiles' StaticFilesHandler, which looks files up with
+    the finders: they do not know the hashed names that the manifest storage (DEBUG off) puts
+    in pages, so every stylesheet and script would 404 and the journeys, and axe's colour
+    checks, would run on unstyled pages without Bootstrap's JavaScript. Here /static/ goes
+    through the app's own middleware instead: WhiteNoise serves what collectstatic wrote.
+    """
+    from django.conf import settings
+
+    backend = settings.STORAGES["staticfiles"]["BACKEND"]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if "Manifest" in backend and not manifest.exists():
+        pytest.fail(
+            f"{manifest} is missing: run `manage.py collectstatic --noinput` (as `make test` "
+            "does) before the browser tests.",
+            pytrace=False,
+        )
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _through_the_app
+    server.start()
+    yield server
+    server.stop()
+
+
+# --- Browser -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:120]
+
+
+@pytest.fixture
+def new_page(
+    browser: Browser, live_server, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], Page]]:
+    """Open a page in a fresh browser context (its own cookies): one per person in a journey."""
+    pages: list[Page] = []
+
+    def make() -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-GB",
+            timezone_id="Europe/London",
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+        page = context.new_page()
+        pages.append(page)
+        return page
+
+    yield make
+
+    call_report = getattr(request.node, "e2e_report_call", None)
+    failed = call_report is not None and call_report.failed
+    for number, page in enumerate(pages, start=1):
+        if failed or os.environ.get("E2E_SCREENSHOTS"):
+            kind = "failure" if failed else "end"
+            path = SCREENSHOT_DIR / f"e2e-{_slug(request.node.name)}-{kind}-{number}.png"
+            # A screenshot must never mask the test's own result.
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(path), full_page=True)
+        page.context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Page]) -> Page:
+    return new_page()
+
+
+# --- Accessibility -----------------------------------------------------------------------------
+
+_axe = Axe()
+
+
+def blocking_violations(page: Page) -> list[dict]:
+    """axe-core's violations on the current page whose impact is serious or critical."""
+    page.wait_for_load_state("load")
+    results = _axe.run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+
+
+def describe_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} serious or critical accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} "
+            f"[{violation.get('helpUrl', '')}]"
+        )
+        for node in violation.get("nodes", []):
+            target = " ".join(str(part) for part in node.get("target", []))
+            lines.append(f"    at {target}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check_a11y() -> Iterator[Callable[[Page], None]]:
+    """`check_a11y(page)`: fail on serious or critical axe-core violations of the page shown."""
+    defer = bool(os.environ.get("E2E_A11Y_DEFER"))
+    deferred: list[str] = []
+
+    def check(page: Page) -> None:
+        violations = blocking_violations(page)
+        if not violations:
+            return
+        message = describe_violations(page.url, violations)
+        if defer:
+            deferred.append(message)
+        else:
+            pytest.fail(message, pytrace=False)
+
+    yield check
+
+    if deferred:
+        pytest.fail("\n\n".join(deferred), pytrace=False)
