@@ -46,6 +46,22 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from exc
 
 
+def env_share(name: str, default: float) -> float:
+    """A share between 0 and 1, e.g. 0.5."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be a number between 0 and 1, not {raw!r}."
+        ) from exc
+    if not 0 <= value <= 1:
+        raise ImproperlyConfigured(f"{name} must be a number between 0 and 1, not {raw!r}.")
+    return value
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -279,3 +295,11 @@ LOGGING = {
 
 # Where people reach the app: used in links in emails sent by background tasks.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Always Events: thresholds teams and sponsors see --------------------------------------
+# A progress score not reviewed for this many weeks is flagged as stale.
+PROGRESS_SCORE_STALE_WEEKS = env_int("PROGRESS_SCORE_STALE_WEEKS", 6)
+# Over-reliance: warn when the top person carries more than this share of the logged hours,
+# or (in teams of three or more) the top two carry more than the second share.
+OVER_RELIANCE_TOP_ONE_SHARE = env_share("OVER_RELIANCE_TOP_ONE_SHARE", 0.5)
+OVER_RELIANCE_TOP_TWO_SHARE = env_share("OVER_RELIANCE_TOP_TWO_SHARE", 0.8)

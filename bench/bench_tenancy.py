@@ -44,6 +44,7 @@ def timed(label: str, func, rounds: int = ROUNDS) -> float:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - the named demo, untimed
     start = time.perf_counter()
     call_command("seed_demo", scale=SCALE, stdout=open(os.devnull, "w"))  # noqa: SIM115
     seeded = time.perf_counter() - start

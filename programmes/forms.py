@@ -4,7 +4,21 @@ from typing import Any
 
 from django import forms
 
-from programmes.models import Cohort, Organisation, ProgrammeRole, Role
+from alwaysevents.tenancy.forms import ScopedForm, ScopedModelForm
+from programmes.models import (
+    AlwaysEvent,
+    Challenge,
+    Cohort,
+    Criterion,
+    Impact,
+    Organisation,
+    ProgrammeRole,
+    ProgressScore,
+    Role,
+    Stage,
+    SustainPlan,
+    TeamMember,
+)
 
 
 class CohortForm(forms.ModelForm):
@@ -69,3 +83,230 @@ class ProgrammeRoleForm(forms.Form):
         label="Email address", help_text="The person must already have an account."
     )
     role = forms.ChoiceField(choices=ProgrammeRole.choices)
+
+
+# --- Always Events ------------------------------------------------------------------------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _people() -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.none()
+
+
+class EventFilterForm(forms.Form):
+    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
+    service = forms.ChoiceField(label="Service or team", required=False)
+    sponsor = forms.ModelChoiceField(
+        label="Executive sponsor", queryset=_people(), required=False, empty_label="Any sponsor"
+    )
+
+    def __init__(self, *args: Any, organisation: Any, services: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from alwaysevents.tenancy.forms import narrow_choices
+
+        narrow_choices(self.fields, organisation)
+        service_field = self.fields["service"]
+        assert isinstance(service_field, forms.ChoiceField)  # noqa: S101 - narrows the type
+        service_field.choices = [("", "Any service or team")] + [(s, s) for s in services]
+
+
+EVENT_DETAIL_FIELDS = [
+    "title",
+    "service",
+    "focus_population",
+    "setting",
+    "position",
+    "qi_strategy_theme",
+    "qi_support_contact",
+    "oversight_group",
+    "staff_engagement",
+    "cohort",
+]
+
+
+class EventForm(ScopedModelForm):
+    class Meta:
+        model = AlwaysEvent
+        fields = EVENT_DETAIL_FIELDS
+        widgets = {"staff_engagement": forms.Textarea(attrs={"rows": 4})}
+
+
+class EventCreateForm(ScopedModelForm):
+    class Meta:
+        model = AlwaysEvent
+        fields = [
+            "title",
+            "service",
+            "focus_population",
+            "setting",
+            "team_lead",
+            "executive_sponsor",
+        ]
+        help_texts = {"title": 'A short name, for example "Plan for the day".'}
+
+
+class LeadershipForm(ScopedModelForm):
+    class Meta:
+        model = AlwaysEvent
+        fields = ["team_lead", "executive_sponsor"]
+
+
+class TeamMemberForm(ScopedForm):
+    user = forms.ModelChoiceField(label="Person", queryset=_people())
+    protected_hours_per_week = forms.DecimalField(
+        label="Protected time agreed (hours a week)", min_value=0, max_value=40, decimal_places=1
+    )
+    band = forms.ChoiceField(
+        label="Pay band",
+        choices=TeamMember.Band.choices,
+        initial=TeamMember.Band.OTHER,
+        help_text="Used to estimate the cost of staff time.",
+    )
+    role_in_team = forms.CharField(label="Role in the team", required=False, max_length=120)
+
+
+class StageForm(forms.Form):
+    to_stage = forms.ChoiceField(label="Move to")
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when moving back, pausing, closing, or moving on before all is done.",
+    )
+    closed_reason = forms.ChoiceField(
+        label="If closing, why?",
+        required=False,
+        choices=[("", "Not closing"), *AlwaysEvent.ClosedReason.choices],
+    )
+    override = forms.BooleanField(
+        label="Move on anyway: I have given the reason above", required=False
+    )
+
+    def __init__(self, *args: Any, moves: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        to_stage = self.fields["to_stage"]
+        assert isinstance(to_stage, forms.ChoiceField)  # noqa: S101 - narrows the type
+        to_stage.choices = [(s, Stage(s).label) for s in moves]
+
+
+class VisionForm(forms.ModelForm):
+    class Meta:
+        model = AlwaysEvent
+        fields = ["vision_statement"]
+        widgets = {"vision_statement": forms.Textarea(attrs={"rows": 3})}
+
+
+class SignOffForm(forms.Form):
+    signed_by_name = forms.CharField(label="Partner's name, as they want it shown", max_length=150)
+    signed_on = forms.DateField(label="Signed off on", widget=DATE)
+
+
+class AimForm(forms.ModelForm):
+    class Meta:
+        model = AlwaysEvent
+        fields = [
+            "aim_population",
+            "aim_measure",
+            "aim_target_percent",
+            "aim_deadline",
+            "aim_review_frequency",
+        ]
+        widgets = {"aim_deadline": DATE}
+
+
+class CriterionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Criterion.Kind.choices, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(label="We confirm this", required=False)
+    evidence = forms.CharField(
+        label="What shows it", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ScoreForm(forms.Form):
+    score = forms.ChoiceField(label="Progress score", choices=ProgressScore.Score.choices)
+    reason = forms.CharField(
+        label="Why this score?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What has happened since the last score. The same score again records a review.",
+    )
+
+
+class TimeEntryForm(ScopedForm):
+    person = forms.ModelChoiceField(queryset=_people())
+    week_starting = forms.DateField(
+        label="Week",
+        widget=DATE,
+        help_text="Any day in the week: it is recorded against its Monday.",
+    )
+    hours = forms.DecimalField(min_value=0, max_value=80, decimal_places=2)
+    note = forms.CharField(required=False, max_length=300)
+
+
+class ChallengeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Is it a challenge or something that helped?", choices=Challenge.Kind.choices
+    )
+    area = forms.ChoiceField(choices=Challenge.Area.choices)
+    text = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
+    noted_on = forms.DateField(label="Date", widget=DATE)
+    help_needed = forms.ChoiceField(
+        label="Who can help?", choices=Challenge.Help.choices, required=False
+    )
+
+
+class ImpactForm(forms.Form):
+    kind = forms.ChoiceField(choices=Impact.Kind.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    unintended = forms.BooleanField(label="We did not plan for this (unintended)", required=False)
+    money_estimate = forms.DecimalField(label="Money saved a year (£)", required=False, min_value=0)
+    hours_estimate = forms.DecimalField(label="Hours saved a year", required=False, min_value=0)
+    basis = forms.CharField(
+        label="Basis of the estimate",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="How you worked the figure out, so others can check it.",
+    )
+    noted_on = forms.DateField(label="Date", widget=DATE)
+
+
+class CostForm(forms.Form):
+    description = forms.CharField(label="What it was for", max_length=300)
+    amount = forms.DecimalField(label="Amount (£)", min_value=0, decimal_places=2)
+    incurred_on = forms.DateField(label="Date", widget=DATE)
+
+
+class SustainPlanForm(ScopedModelForm):
+    class Meta:
+        model = SustainPlan
+        fields = [
+            "owner",
+            "monitoring_frequency",
+            "standard_work",
+            "training",
+            "spread_targets",
+            "review_date",
+        ]
+        widgets = {
+            "review_date": DATE,
+            "standard_work": forms.Textarea(attrs={"rows": 3}),
+            "training": forms.Textarea(attrs={"rows": 2}),
+            "spread_targets": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class SpreadForm(forms.Form):
+    title = forms.CharField(label="Title of the new team's Always Event", max_length=200)
+    service = forms.CharField(label="Service or team it spreads to", max_length=200)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StaffRateForm(forms.Form):
+    band = forms.ChoiceField(label="Pay band", choices=TeamMember.Band.choices)
+    hourly_rate = forms.DecimalField(label="Hourly cost (£)", min_value=0, decimal_places=2)
+    effective_from = forms.DateField(label="From", widget=DATE)

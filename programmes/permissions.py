@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from programmes.models import Role
+from programmes.models import Role, Stage
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
-    from programmes.models import Membership
+    from programmes.models import AlwaysEvent, Membership
 
 MEMBER_MANAGERS = frozenset({Role.ORGANISATION_ADMIN})
 EVERY_ROLE = frozenset(Role.values)
@@ -30,3 +30,41 @@ def can_manage_programme(user: User) -> bool:
 
 def can_review(user: User) -> bool:
     return bool(user.is_active and user.is_reviewer)
+
+
+# --- Always Events ------------------------------------------------------------------------------
+
+STAGE_CHANGERS = frozenset({Role.TEAM_LEAD, Role.ORGANISATION_ADMIN})
+CONTENT_EDITORS = frozenset({Role.TEAM_MEMBER, Role.TEAM_LEAD, Role.ORGANISATION_ADMIN})
+
+
+def can_create_event(membership: Membership) -> bool:
+    return membership.is_active and membership.role in STAGE_CHANGERS
+
+
+def can_change_stage(membership: Membership, event: AlwaysEvent) -> bool:
+    """Stage, team lead, sponsor and team: team leads and organisation admins."""
+    return membership.is_active and membership.role in STAGE_CHANGERS
+
+
+def can_manage_team(membership: Membership, event: AlwaysEvent) -> bool:
+    return can_change_stage(membership, event)
+
+
+def can_edit_event(membership: Membership, event: AlwaysEvent) -> bool:
+    """The content: details, statements, scores, time, challenges, impact, plans.
+
+    Closed events are kept as they were.
+    """
+    return (
+        membership.is_active and membership.role in CONTENT_EDITORS and event.stage != Stage.CLOSED
+    )
+
+
+def can_comment(membership: Membership, event: AlwaysEvent) -> bool:
+    """Everyone in the organisation may comment, sponsors included."""
+    return membership.is_active
+
+
+def can_set_staff_rates(membership: Membership) -> bool:
+    return membership.is_active and membership.role == Role.ORGANISATION_ADMIN

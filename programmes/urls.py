@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes.views import invitation, organisation, programme
+from programmes.views import event_records, events, invitation, organisation, programme
 
 app_name = "programmes"
 
@@ -70,4 +70,37 @@ urlpatterns = [
         invitation.InvitationAcceptView.as_view(),
         name="invitation-accept",
     ),
+]
+
+EVENT = f"{ORG}events/<int:pk>/"
+
+urlpatterns += [
+    path(f"{ORG}events/", events.EventListView.as_view(), name="event-list"),
+    path(f"{ORG}events/new/", events.EventCreateView.as_view(), name="event-create"),
+    path(EVENT, events.EventDetailView.as_view(), name="event-detail"),
+    path(f"{EVENT}edit/", events.EventUpdateView.as_view(), name="event-update"),
+    path(f"{EVENT}leadership/", events.EventLeadershipView.as_view(), name="event-leadership"),
+    path(f"{EVENT}stage/", events.EventStageView.as_view(), name="event-stage"),
+    path(f"{EVENT}team/", events.EventTeamView.as_view(), name="event-team"),
+    path(
+        f"{EVENT}team/<int:member_pk>/remove/",
+        events.TeamMemberRemoveView.as_view(),
+        name="event-team-remove",
+    ),
+    path(f"{EVENT}comments/", events.EventCommentView.as_view(), name="event-comment"),
+    path(
+        f"{EVENT}statements/", event_records.EventStatementsView.as_view(), name="event-statements"
+    ),
+    path(f"{EVENT}score/", event_records.ProgressScoreView.as_view(), name="event-score"),
+    path(
+        f"{EVENT}challenges/", event_records.EventChallengesView.as_view(), name="event-challenges"
+    ),
+    path(
+        f"{EVENT}challenges/<int:challenge_pk>/status/",
+        event_records.ChallengeStatusView.as_view(),
+        name="event-challenge-status",
+    ),
+    path(f"{EVENT}impact/", event_records.EventImpactView.as_view(), name="event-impact"),
+    path(f"{EVENT}sustain/", event_records.EventSustainView.as_view(), name="event-sustain"),
+    path(f"{ORG}staff-rates/", event_records.StaffRateView.as_view(), name="staff-rates"),
 ]

@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from programmes.models import Cohort, Invitation, Membership, Organisation, Role
+from programmes.models import (
+    AlwaysEvent,
+    Challenge,
+    Cohort,
+    Cost,
+    EventComment,
+    Impact,
+    Invitation,
+    Membership,
+    Organisation,
+    ProgressScore,
+    Role,
+    StaffRate,
+    Stage,
+    StageTransition,
+    TeamMember,
+    TimeEntry,
+    VisionSignOff,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -60,3 +82,118 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Role.TEAM_MEMBER
+
+
+# --- Always Events (issue 3) ------------------------------------------------------------------
+
+
+def member_of(organisation: Organisation, role: str = Role.TEAM_MEMBER, **user: object):
+    """A new person with an active membership of `organisation`, returned as the user."""
+    return MembershipFactory(organisation=organisation, role=role, user=UserFactory(**user)).user
+
+
+class AlwaysEventFactory(factory.django.DjangoModelFactory):
+    """A bare event (no criteria rows, no team): use `services.event_create` for the full one."""
+
+    class Meta:
+        model = AlwaysEvent
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Always Event {n}")
+    service = factory.Sequence(lambda n: f"Ward {n}")
+
+
+class _EventChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    event = factory.SubFactory(AlwaysEventFactory)
+    organisation = factory.SelfAttribute("event.organisation")
+
+
+class TeamMemberFactory(_EventChildFactory):
+    class Meta:
+        model = TeamMember
+
+    user = factory.LazyAttribute(lambda o: member_of(o.organisation))
+    protected_hours_per_week = Decimal("2")
+
+
+class ProgressScoreFactory(_EventChildFactory):
+    class Meta:
+        model = ProgressScore
+
+    score = ProgressScore.Score.S10
+    reason = "Charter agreed."
+
+
+class TimeEntryFactory(_EventChildFactory):
+    class Meta:
+        model = TimeEntry
+
+    person = factory.LazyAttribute(lambda o: member_of(o.organisation))
+    week_starting = factory.LazyFunction(
+        lambda: timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    )
+    hours = Decimal("1")
+
+
+class ChallengeFactory(_EventChildFactory):
+    class Meta:
+        model = Challenge
+
+    area = Challenge.Area.STAFF_TIME
+    text = "Hard to get cover for the protected time."
+    noted_on = factory.LazyFunction(timezone.localdate)
+
+
+class ImpactFactory(_EventChildFactory):
+    class Meta:
+        model = Impact
+
+    kind = Impact.Kind.SERVICE_USERS
+    description = "Patients say they know the plan for their day."
+    noted_on = factory.LazyFunction(timezone.localdate)
+
+
+class CostFactory(_EventChildFactory):
+    class Meta:
+        model = Cost
+
+    description = "Printing"
+    amount = Decimal("10.00")
+    incurred_on = factory.LazyFunction(timezone.localdate)
+
+
+class EventCommentFactory(_EventChildFactory):
+    class Meta:
+        model = EventComment
+
+    text = "Good progress."
+
+
+class StageTransitionFactory(_EventChildFactory):
+    class Meta:
+        model = StageTransition
+
+    from_stage = Stage.PROPOSED
+    to_stage = Stage.SET_UP
+
+
+class VisionSignOffFactory(_EventChildFactory):
+    class Meta:
+        model = VisionSignOff
+
+    signed_by_name = factory.Faker("first_name", locale="en_GB")
+    statement = factory.SelfAttribute("event.vision_statement")
+    signed_on = factory.LazyFunction(timezone.localdate)
+
+
+class StaffRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffRate
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    band = TeamMember.Band.BAND_5
+    hourly_rate = Decimal("20.00")
+    effective_from = dt.date(2020, 4, 1)

@@ -15,7 +15,9 @@ APP_SERVICES = ("web", "worker", "beat")
 
 def settings_reads() -> set[str]:
     source = (ROOT / "alwaysevents" / "settings.py").read_text()
-    return set(re.findall(r'(?:environ\.get|env_bool|env_int|env_list)\(\s*"([A-Z_]+)"', source))
+    return set(
+        re.findall(r'(?:environ\.get|env_bool|env_int|env_list|env_share)\(\s*"([A-Z_]+)"', source)
+    )
 
 
 def compose_config(tmp_path: Path) -> str:

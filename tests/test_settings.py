@@ -73,6 +73,16 @@ def test_ssl_redirect_can_be_switched_off_behind_a_tls_proxy(tmp_path):
     [
         ("DEBUG", "maybe", "DEBUG must be true or false, not 'maybe'."),
         ("EMAIL_PORT", "twenty-five", "EMAIL_PORT must be a whole number, not 'twenty-five'."),
+        (
+            "OVER_RELIANCE_TOP_ONE_SHARE",
+            "60%",
+            "OVER_RELIANCE_TOP_ONE_SHARE must be a number between 0 and 1, not '60%'.",
+        ),
+        (
+            "OVER_RELIANCE_TOP_TWO_SHARE",
+            "1.5",
+            "OVER_RELIANCE_TOP_TWO_SHARE must be a number between 0 and 1, not '1.5'.",
+        ),
     ],
 )
 def test_bad_values_are_named(tmp_path, name, value, message):

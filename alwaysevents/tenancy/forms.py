@@ -30,6 +30,24 @@ class ScopedModelFormMetaclass(ModelFormMetaclass):
         return super().__new__(mcs, name, bases, attrs)
 
 
+def narrow_choices(fields: dict[str, forms.Field], organisation: Any) -> None:
+    """Offer only the organisation's rows, and only its active members as people."""
+    user_model = get_user_model()
+    for field in fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        model = queryset.model
+        if issubclass(model, OrganisationOwned):
+            field.queryset = model.objects.with_scope(  # type: ignore[attr-defined]
+                organisation=organisation.pk
+            ).filter(organisation=organisation)
+        elif model is user_model:
+            field.queryset = user_model.objects.filter(  # type: ignore[attr-defined]
+                memberships__organisation=organisation, memberships__is_active=True
+            ).distinct()
+
+
 class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
     """A ModelForm that takes `organisation=` and offers only that organisation's rows.
 
@@ -40,17 +58,17 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        user_model = get_user_model()
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is None:
-                continue
-            model = queryset.model
-            if issubclass(model, OrganisationOwned):
-                field.queryset = model.objects.with_scope(  # type: ignore[attr-defined]
-                    organisation=organisation.pk
-                ).filter(organisation=organisation)
-            elif model is user_model:
-                field.queryset = user_model.objects.filter(  # type: ignore[attr-defined]
-                    memberships__organisation=organisation, memberships__is_active=True
-                ).distinct()
+        narrow_choices(self.fields, organisation)
+
+
+class ScopedForm(forms.Form):
+    """A plain Form with the same narrowing as `ScopedModelForm`.
+
+    Declare relation fields with `queryset=Model.objects.none()`; the organisation's rows are
+    filled in here.
+    """
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        narrow_choices(self.fields, organisation)

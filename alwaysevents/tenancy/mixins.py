@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
+
+if TYPE_CHECKING:
+    from alwaysevents.accounts.models import User
 
 
 class OrganisationViewMixin:
@@ -31,6 +34,11 @@ class OrganisationViewMixin:
         self.organisation = request.organisation  # type: ignore[attr-defined]
         self.membership = membership
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    @property
+    def actor(self) -> User:
+        """The signed-in person (LoginRequiredMiddleware guarantees one)."""
+        return cast("User", self.request.user)
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()  # type: ignore[misc]

@@ -18,7 +18,7 @@ from alwaysevents.views import ServiceFormMixin
 from programmes import selectors, services
 from programmes.forms import InvitationForm, MembershipRoleForm
 from programmes.models import Invitation, Membership, Role
-from programmes.permissions import MEMBER_MANAGERS, can_manage_members
+from programmes.permissions import MEMBER_MANAGERS, can_create_event, can_manage_members
 
 
 class OrganisationHomeView(OrganisationViewMixin, TemplateView):
@@ -31,6 +31,12 @@ class OrganisationHomeView(OrganisationViewMixin, TemplateView):
         )
         context["members"] = members
         context["can_manage_members"] = can_manage_members(self.membership)
+        context["events"] = selectors.event_list(organisation=self.organisation)
+        context["can_create_event"] = can_create_event(self.membership)
+        if self.membership.role == Role.EXECUTIVE_SPONSOR:
+            context["needs_sponsor"] = selectors.challenge_list_needing_sponsor(
+                organisation=self.organisation, sponsor=self.actor
+            )
         if context["can_manage_members"]:
             context["open_invitation_count"] = selectors.invitation_list_open(
                 organisation=self.organisation
@@ -67,7 +73,7 @@ class InvitationCreateView(OrganisationViewMixin, ServiceFormMixin, FormView):
             organisation=self.organisation,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            invited_by=self.request.user,  # type: ignore[arg-type]
+            invited_by=self.actor,
         )
 
     def get_success_url(self) -> str:
@@ -103,7 +109,7 @@ class MembershipRoleUpdateView(OrganisationViewMixin, ServiceFormMixin, FormView
         return services.membership_change_role(
             membership=self.target,
             role=form.cleaned_data["role"],
-            by=self.request.user,  # type: ignore[arg-type]
+            by=self.actor,
         )
 
     def get_success_url(self) -> str:
@@ -132,13 +138,13 @@ class _MembershipActionView(OrganisationViewMixin, View):
 
 class MembershipDeactivateView(_MembershipActionView):
     def act(self, membership: Membership) -> str:
-        services.membership_deactivate(membership=membership, by=self.request.user)  # type: ignore[arg-type]
+        services.membership_deactivate(membership=membership, by=self.actor)
         return f"{membership.user.display_name} can no longer reach {self.organisation.name}."
 
 
 class MembershipReactivateView(_MembershipActionView):
     def act(self, membership: Membership) -> str:
-        services.membership_reactivate(membership=membership, by=self.request.user)  # type: ignore[arg-type]
+        services.membership_reactivate(membership=membership, by=self.actor)
         return f"{membership.user.display_name} can reach {self.organisation.name} again."
 
 
@@ -149,7 +155,7 @@ class InvitationRevokeView(OrganisationViewMixin, View):
     def post(self, request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
         invitation = get_object_or_404(Invitation, organisation=self.organisation, pk=pk)
         try:
-            services.invitation_revoke(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+            services.invitation_revoke(invitation=invitation, by=self.actor)
             messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
         except DomainError as error:
             messages.error(request, error.message)

@@ -2,7 +2,8 @@
 
 Idempotent: running it twice changes nothing. `--scale N` makes sure N generated
 organisations of the same shape exist too (bulk writes), for benchmarks and load tests.
-Later issues add their own demo data here.
+The content of each named organisation (its Always Events and what the teams recorded) lives
+in `programmes.demo`; later issues add their own demo content the same way.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from alwaysevents.tenancy.scope import across_organisations
-from programmes import services
+from programmes import demo, services
+from programmes.demo import DEMO_PASSWORD
 from programmes.models import Cohort, Membership, Organisation, ProgrammeRole, Role
-
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo sign-ins, never production
 
 COHORTS = [
     ("Cohort 1 (2026)", dt.date(2026, 1, 12), dt.date(2026, 12, 18)),
@@ -86,18 +87,6 @@ class Command(BaseCommand):
 
     # --- the named demo -------------------------------------------------------------------
 
-    def _user(self, email: str, full_name: str) -> Any:
-        user_model = get_user_model()
-        user = user_model.objects.filter(email=email).first()
-        if user is None:
-            user = user_model.objects.create_user(
-                email=email, password=DEMO_PASSWORD, full_name=full_name
-            )
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        return user
-
     def _seed_named(self) -> None:
         cohorts = []
         for name, starts_on, ends_on in COHORTS:
@@ -108,7 +97,7 @@ class Command(BaseCommand):
 
         admin = None
         for email, full_name, programme_role in PROGRAMME_PEOPLE:
-            user = self._user(email, full_name)
+            user = demo.demo_user(email, full_name)
             services.programme_role_set(user=user, role=programme_role, granted=True, by=None)
             if programme_role == ProgrammeRole.PROGRAMME_ADMIN:
                 admin = user
@@ -126,8 +115,9 @@ class Command(BaseCommand):
                 )
             if not with_people:
                 continue
+            people = {}
             for local, role, title in PEOPLE:
-                user = self._user(f"{local}@{slug}.example", f"{title}, {slug.title()}")
+                user = demo.demo_user(f"{local}@{slug}.example", f"{title}, {slug.title()}")
                 with across_organisations():
                     exists = Membership.objects.filter(
                         organisation=organisation, user=user
@@ -136,6 +126,9 @@ class Command(BaseCommand):
                     services.membership_add(
                         organisation=organisation, user=user, role=role, by=admin
                     )
+                people[local] = user
+            people.update(demo.demo_staff(organisation, by=admin))
+            demo.seed_events(organisation, people=people, today=timezone.localdate())
 
     # --- generated organisations for scale ------------------------------------------------
 

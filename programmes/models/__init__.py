@@ -1,0 +1,61 @@
+"""Models of the programmes app, split by sub-domain and re-exported here."""
+
+from programmes.models.events import (
+    MAIN_PATH,
+    AimReviewFrequency,
+    AlwaysEvent,
+    Criterion,
+    EventComment,
+    Stage,
+    StageTransition,
+    TeamMember,
+    VisionSignOff,
+)
+from programmes.models.evidence import (
+    Challenge,
+    Cost,
+    Impact,
+    ProgressScore,
+    StaffRate,
+    SustainPlan,
+    TimeEntry,
+)
+from programmes.models.organisations import (
+    Cohort,
+    Invitation,
+    Membership,
+    Organisation,
+    ProgrammeRole,
+    ProgrammeRoleChange,
+    Role,
+    RoleChange,
+    ods_code_validator,
+)
+
+__all__ = [
+    "MAIN_PATH",
+    "AimReviewFrequency",
+    "AlwaysEvent",
+    "Challenge",
+    "Cohort",
+    "Cost",
+    "Criterion",
+    "EventComment",
+    "Impact",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "ProgrammeRole",
+    "ProgrammeRoleChange",
+    "ProgressScore",
+    "Role",
+    "RoleChange",
+    "StaffRate",
+    "Stage",
+    "StageTransition",
+    "SustainPlan",
+    "TeamMember",
+    "TimeEntry",
+    "VisionSignOff",
+    "ods_code_validator",
+]

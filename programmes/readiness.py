@@ -1,0 +1,90 @@
+"""The readiness registry: what should be true before an Always Event enters a stage.
+
+This app registers its own checks (`programmes.checks`); other apps add theirs from their
+`AppConfig.ready()` (measurement: "at least one outcome, process and balancing measure"), so this
+app imports none of them. A check is a function of the event that answers met or not, with the
+facts behind it. Checks run inside the event's organisation scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from programmes.models import AlwaysEvent
+
+CheckFunction = Callable[["AlwaysEvent"], "bool | tuple[bool, str]"]
+
+
+@dataclass(frozen=True)
+class ReadinessCheck:
+    key: str
+    stage: str
+    label: str
+    func: CheckFunction
+    app: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    key: str
+    label: str
+    met: bool
+    detail: str = ""
+    app: str = ""
+
+
+_registry: dict[str, ReadinessCheck] = {}
+
+
+def register(
+    *, stage: str, key: str, label: str, app: str = "programmes"
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register `func(event)` as a check to pass before entering `stage`.
+
+    `key` is unique across apps (prefix it with the app's name); registering the same key again
+    replaces the check, so `ready()` running twice is harmless.
+    """
+
+    def decorator(func: CheckFunction) -> CheckFunction:
+        _registry[key] = ReadinessCheck(key=key, stage=stage, label=label, func=func, app=app)
+        return func
+
+    return decorator
+
+
+def unregister(key: str) -> None:
+    _registry.pop(key, None)
+
+
+def checks_for(stage: str) -> list[ReadinessCheck]:
+    return [check for check in _registry.values() if check.stage == stage]
+
+
+def evaluate(event: AlwaysEvent, stage: str) -> list[CheckResult]:
+    """Every check registered for entering `stage`, evaluated on the event's recorded data."""
+    results = []
+    for check in checks_for(stage):
+        answer = check.func(event)
+        met, detail = answer if isinstance(answer, tuple) else (answer, "")
+        results.append(CheckResult(check.key, check.label, bool(met), detail, check.app))
+    return results
+
+
+@contextmanager
+def registered(
+    *, stage: str, key: str, label: str, func: CheckFunction, app: str = "tests"
+) -> Iterator[None]:
+    """Register a check for the length of a block (tests)."""
+    previous = _registry.get(key)
+    register(stage=stage, key=key, label=label, app=app)(func)
+    try:
+        yield
+    finally:
+        if previous is None:
+            unregister(key)
+        else:
+            _registry[key] = previous

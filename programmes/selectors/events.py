@@ -1,0 +1,402 @@
+"""Reads about Always Events: lists, the detail page's summaries and the timeline.
+
+Each takes the organisation (or an event, which carries it) and runs a constant number of
+queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from alwaysevents.tenancy.scope import organisation_scope
+from programmes import readiness
+from programmes.formatting import format_hours
+from programmes.models import (
+    AlwaysEvent,
+    Challenge,
+    Cost,
+    EventComment,
+    Impact,
+    Organisation,
+    ProgressScore,
+    StaffRate,
+    Stage,
+    StageTransition,
+    TeamMember,
+    TimeEntry,
+)
+from programmes.services.lifecycle import next_stage
+
+if TYPE_CHECKING:
+    from alwaysevents.accounts.models import User
+
+SUGGESTED_SCORE = {
+    Stage.PROPOSED: "0.5",
+    Stage.SET_UP: "1.0",
+    Stage.DISCOVERING: "1.5",
+    Stage.CO_DESIGNING: "2.0",
+    Stage.TESTING: "2.5",
+    Stage.IMPLEMENTING: "3.0",
+    Stage.SUSTAINING: "4.0",
+    Stage.SPREADING: "4.5",
+}
+
+
+def _scoped(model: Any, organisation: Organisation) -> QuerySet[Any]:
+    return model.objects.with_scope(organisation=organisation.pk).filter(organisation=organisation)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def event_list(
+    *,
+    organisation: Organisation,
+    stage: str | None = None,
+    service: str | None = None,
+    sponsor_id: int | None = None,
+) -> QuerySet[AlwaysEvent]:
+    """Events with their latest score, team size and open challenges. One query."""
+    latest = (
+        _scoped(ProgressScore, organisation).filter(event=OuterRef("pk")).order_by("-set_at", "-pk")
+    )
+    events = (
+        _scoped(AlwaysEvent, organisation)
+        .select_related("team_lead", "executive_sponsor")
+        .annotate(
+            latest_score=Subquery(latest.values("score")[:1]),
+            latest_score_at=Subquery(latest.values("set_at")[:1]),
+            team_size=Count("team", distinct=True),
+            open_challenges=Count(
+                "challenges",
+                filter=Q(
+                    challenges__status=Challenge.Status.OPEN,
+                    challenges__kind=Challenge.Kind.CHALLENGE,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("title")
+    )
+    if stage:
+        events = events.filter(stage=stage)
+    if service:
+        events = events.filter(service=service)
+    if sponsor_id:
+        events = events.filter(executive_sponsor_id=sponsor_id)
+    return events
+
+
+def event_services(*, organisation: Organisation) -> list[str]:
+    return list(
+        _scoped(AlwaysEvent, organisation)
+        .order_by("service")
+        .values_list("service", flat=True)
+        .distinct()
+    )
+
+
+def event_get(*, organisation: Organisation, pk: int) -> AlwaysEvent:
+    return (
+        _scoped(AlwaysEvent, organisation)
+        .select_related("team_lead", "executive_sponsor", "cohort", "parent", "sustain_plan__owner")
+        .get(pk=pk)
+    )
+
+
+def event_team(*, event: AlwaysEvent) -> list[TeamMember]:
+    return list(_scoped(TeamMember, event.organisation).filter(event=event).select_related("user"))
+
+
+def challenge_list_needing_sponsor(
+    *, organisation: Organisation, sponsor: User
+) -> QuerySet[Challenge]:
+    """Open challenges that ask for this sponsor, on the events they sponsor."""
+    return (
+        _scoped(Challenge, organisation)
+        .filter(
+            event__executive_sponsor=sponsor,
+            status=Challenge.Status.OPEN,
+            help_needed=Challenge.Help.SPONSOR,
+        )
+        .select_related("event")
+        .order_by("noted_on")
+    )
+
+
+# --- readiness and progress --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Readiness:
+    stage: str | None
+    results: list[readiness.CheckResult]
+
+    @property
+    def label(self) -> str:
+        return Stage(self.stage).label if self.stage else ""
+
+    @property
+    def unmet(self) -> list[readiness.CheckResult]:
+        return [r for r in self.results if not r.met]
+
+    @property
+    def ready(self) -> bool:
+        return not self.unmet
+
+
+def event_readiness(*, event: AlwaysEvent, stage: str | None = None) -> Readiness:
+    """The checklist for entering `stage` (default: the next stage on the main path)."""
+    target = stage or next_stage(event.stage)
+    if target is None:
+        return Readiness(None, [])
+    with organisation_scope(event.organisation):
+        return Readiness(target, readiness.evaluate(event, target))
+
+
+@dataclass(frozen=True)
+class Progress:
+    history: list[ProgressScore]
+    suggested: str | None
+    stale_after_weeks: int
+    now: dt.datetime
+
+    @property
+    def latest(self) -> ProgressScore | None:
+        return self.history[0] if self.history else None
+
+    @property
+    def change(self) -> Decimal | None:
+        if len(self.history) < 2:
+            return None
+        return self.history[0].value - self.history[1].value
+
+    @property
+    def stale(self) -> bool:
+        if self.latest is None:
+            return True
+        return self.now - self.latest.set_at > dt.timedelta(weeks=self.stale_after_weeks)
+
+
+def suggested_score(event: AlwaysEvent) -> str | None:
+    stage = event.paused_from if event.stage == Stage.PAUSED else event.stage
+    return SUGGESTED_SCORE.get(stage)  # type: ignore[call-overload]
+
+
+def event_progress(*, event: AlwaysEvent) -> Progress:
+    history = list(
+        _scoped(ProgressScore, event.organisation).filter(event=event).select_related("set_by")
+    )
+    return Progress(
+        history, suggested_score(event), settings.PROGRESS_SCORE_STALE_WEEKS, timezone.now()
+    )
+
+
+# --- time -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonTime:
+    user: Any
+    hours: Decimal
+    agreed_per_week: Decimal
+    weeks: int
+
+    @property
+    def agreed(self) -> Decimal:
+        return self.agreed_per_week * self.weeks
+
+
+@dataclass
+class TimeSummary:
+    people: list[PersonTime] = field(default_factory=list)
+    weeks: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return sum((p.hours for p in self.people), Decimal("0"))
+
+    @property
+    def agreed(self) -> Decimal:
+        return sum((p.agreed for p in self.people), Decimal("0"))
+
+    def _share(self, top: int) -> float | None:
+        if not self.total:
+            return None
+        return float(sum(sorted((p.hours for p in self.people), reverse=True)[:top]) / self.total)
+
+    @property
+    def top_one_share(self) -> float | None:
+        return self._share(1)
+
+    @property
+    def top_two_share(self) -> float | None:
+        return self._share(2)
+
+    @property
+    def over_reliance(self) -> bool:
+        """The work leans on one or two people. Counted over everyone on the team (and anyone
+        else who logged time): one person logging every hour of a team of four is the clearest
+        case. A one-person team, or the top two of a two-person team, is not flagged."""
+        people = len(self.people)
+        one, two = self.top_one_share, self.top_two_share
+        if one is None or people < 2:
+            return False
+        if one > settings.OVER_RELIANCE_TOP_ONE_SHARE:
+            return True
+        return people >= 3 and two is not None and two > settings.OVER_RELIANCE_TOP_TWO_SHARE
+
+
+def event_time_summary(*, event: AlwaysEvent) -> TimeSummary:
+    """Hours logged per person against the protected time agreed, over the weeks since the
+    first entry. Three queries at most."""
+    from django.contrib.auth import get_user_model
+
+    entries = _scoped(TimeEntry, event.organisation).filter(event=event)
+    totals = entries.values("person").annotate(hours=Sum("hours"), first=Min("week_starting"))
+    hours_by = {row["person"]: row["hours"] for row in totals}
+    first_week = min((row["first"] for row in totals), default=None)
+    weeks = (timezone.localdate() - first_week).days // 7 + 1 if first_week else 0
+    team = {member.user_id: member for member in event_team(event=event)}
+    users = {user_id: member.user for user_id, member in team.items()}
+    users.update(get_user_model().objects.in_bulk(set(hours_by) - set(team)))
+    people = [
+        PersonTime(
+            user=user,
+            hours=hours_by.get(user_id) or Decimal("0"),
+            agreed_per_week=team[user_id].protected_hours_per_week
+            if user_id in team
+            else Decimal("0"),
+            weeks=weeks,
+        )
+        for user_id, user in users.items()
+    ]
+    people.sort(key=lambda person: (-person.hours, str(person.user)))
+    return TimeSummary(people=people, weeks=weeks)
+
+
+# --- value ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ValueSummary:
+    staff_hours: Decimal = Decimal("0")
+    staff_cost: Decimal = Decimal("0")
+    uncosted_hours: Decimal = Decimal("0")
+    other_costs: Decimal = Decimal("0")
+    money_saved: Decimal = Decimal("0")
+    hours_saved: Decimal = Decimal("0")
+    benefits: dict[str, list[Impact]] = field(default_factory=dict)
+    efficiencies: list[Impact] = field(default_factory=list)
+    costs: list[Cost] = field(default_factory=list)
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.staff_cost + self.other_costs
+
+
+def event_value_summary(*, event: AlwaysEvent) -> ValueSummary:
+    """The cost-consequence summary: the team's estimate, from the app's own records."""
+    organisation = event.organisation
+    summary = ValueSummary()
+    bands = dict(
+        _scoped(TeamMember, organisation).filter(event=event).values_list("user_id", "band")
+    )
+    rates: dict[str, list[StaffRate]] = defaultdict(list)
+    for rate in _scoped(StaffRate, organisation).order_by("effective_from"):
+        rates[rate.band].append(rate)
+    for person_id, week, hours in (
+        _scoped(TimeEntry, organisation)
+        .filter(event=event)
+        .values_list("person_id", "week_starting", "hours")
+    ):
+        summary.staff_hours += hours
+        applicable = [
+            r for r in rates.get(bands.get(person_id, ""), []) if r.effective_from <= week
+        ]
+        if applicable:
+            summary.staff_cost += hours * applicable[-1].hourly_rate
+        else:
+            summary.uncosted_hours += hours
+    summary.costs = list(_scoped(Cost, organisation).filter(event=event))
+    summary.other_costs = sum((c.amount for c in summary.costs), Decimal("0"))
+    for impact in _scoped(Impact, organisation).filter(event=event):
+        if impact.is_efficiency:
+            summary.efficiencies.append(impact)
+            summary.money_saved += impact.money_estimate or 0
+            summary.hours_saved += impact.hours_estimate or 0
+        else:
+            summary.benefits.setdefault(impact.get_kind_display(), []).append(impact)
+    return summary
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: dt.datetime
+    kind: str
+    title: str
+    text: str = ""
+    by: Any = None
+    extra: list[str] = field(default_factory=list)
+
+
+def event_timeline(*, event: AlwaysEvent, limit: int = 100) -> list[TimelineItem]:
+    """Everything that happened to the event, newest first. One query per kind of record."""
+    org = event.organisation
+    items: list[TimelineItem] = [
+        TimelineItem(event.created_at, "created", "Always Event started", "", None),
+    ]
+    for t in _scoped(StageTransition, org).filter(event=event).select_related("by")[:limit]:
+        items.append(
+            TimelineItem(
+                t.at,
+                "stage",
+                f"Moved from {t.get_from_stage_display()} to {t.get_to_stage_display()}",
+                t.reason,
+                t.by,
+                [f"Moved on before: {label}" for label in t.overridden],
+            )
+        )
+    for s in _scoped(ProgressScore, org).filter(event=event).select_related("set_by")[:limit]:
+        items.append(
+            TimelineItem(s.set_at, "score", f"Progress score set to {s.score}", s.reason, s.set_by)
+        )
+    # Each kind is ordered by the time it shows, so that `limit` keeps the newest of each.
+    challenges = _scoped(Challenge, org).filter(event=event).order_by("-created_at", "-pk")
+    for c in challenges.select_related("recorded_by")[:limit]:
+        items.append(
+            TimelineItem(
+                c.created_at,
+                "challenge",
+                f"{c.get_kind_display()} noted: {c.get_area_display()}",
+                c.text,
+                c.recorded_by,
+            )
+        )
+    entries = _scoped(TimeEntry, org).filter(event=event).order_by("-recorded_at", "-pk")
+    for e in entries.select_related("person", "recorded_by")[:limit]:
+        items.append(
+            TimelineItem(
+                e.recorded_at,
+                "time",
+                f"{format_hours(e.hours)} hours logged for {e.person.display_name}, "
+                f"week of {e.week_starting:%d %b %Y}",
+                e.note,
+                e.recorded_by,
+            )
+        )
+    for m in _scoped(EventComment, org).filter(event=event).select_related("author")[:limit]:
+        items.append(TimelineItem(m.created_at, "comment", "Comment", m.text, m.author))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[:limit]

@@ -1,0 +1,130 @@
+"""What every page of one Always Event shares: finding it, checking the role, its tabs, and
+pages that hold several small forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from alwaysevents.exceptions import DomainError
+from alwaysevents.tenancy.mixins import OrganisationViewMixin
+from alwaysevents.views import add_domain_error
+from programmes import permissions, selectors
+from programmes.models import AlwaysEvent, Membership
+
+Permission = Callable[[Membership, AlwaysEvent], bool]
+
+TABS = [
+    ("event-detail", "Overview"),
+    ("event-statements", "Vision and aim"),
+    ("event-team", "Team and time"),
+    ("event-challenges", "Challenges"),
+    ("event-impact", "Impact and value"),
+    ("event-sustain", "Sustain and spread"),
+]
+
+
+class EventMixin(OrganisationViewMixin):
+    """Loads the event named in the URL (404 for any other organisation's) and checks that the
+    member may see, or do, what the view is for."""
+
+    # Who may see the page: every member, unless a predicate is given here.
+    view_permission: ClassVar[tuple[Permission, ...]] = ()
+    tab: ClassVar[str] = "event-detail"
+    event: AlwaysEvent
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.request = request
+        self.organisation = request.organisation  # type: ignore[attr-defined]
+        try:
+            self.event = selectors.event_get(organisation=self.organisation, pk=kwargs["pk"])
+        except AlwaysEvent.DoesNotExist as exc:
+            raise Http404("No such Always Event.") from exc
+        return super().dispatch(request, *args, **kwargs)
+
+    def check(self, permission: Permission | None, what: str = "do this") -> None:
+        if permission is not None and not permission(self.membership, self.event):
+            raise PermissionDenied(f"Your role does not let you {what} for this Always Event.")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        for permission in self.view_permission:
+            self.check(permission, "see this page")
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]
+
+    def event_url(self, name: str = "event-detail") -> str:
+        return reverse(
+            f"programmes:{name}", kwargs={"org_slug": self.organisation.slug, "pk": self.event.pk}
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        membership, event = self.membership, self.event
+        context.update(
+            event=event,
+            tabs=[(name, label, name == self.tab) for name, label in TABS],
+            can_edit=permissions.can_edit_event(membership, event),
+            can_change_stage=permissions.can_change_stage(membership, event),
+            can_manage_team=permissions.can_manage_team(membership, event),
+            can_comment=permissions.can_comment(membership, event),
+        )
+        return context
+
+
+class ActionFormsView(EventMixin, TemplateView):
+    """A page of several small forms, each posted with a hidden `action` field.
+
+    Subclasses list `actions = {name: (form class, permission)}` and write
+    `perform_<name>(form)`, which calls one service and returns the success message. A
+    `DomainError` becomes an error on the form, which is shown again with what was typed.
+    """
+
+    actions: ClassVar[dict[str, tuple[type[forms.BaseForm], Permission]]] = {}
+
+    def form_kwargs(self, name: str) -> dict[str, Any]:
+        return {}
+
+    def initial(self, name: str) -> dict[str, Any]:
+        return {}
+
+    def build_form(self, name: str, data: Any = None) -> forms.BaseForm:
+        form_class, _ = self.actions[name]
+        return form_class(
+            data=data, initial=self.initial(name), prefix=name, **self.form_kwargs(name)
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        bound: dict[str, forms.BaseForm] = kwargs.pop("bound", {})
+        context = super().get_context_data(**kwargs)
+        context["forms"] = {
+            name: bound.get(name) or self.build_form(name)
+            for name, (_, permission) in self.actions.items()
+            if permission(self.membership, self.event)
+        }
+        return context
+
+    def perform(self, name: str, form: Any) -> str:
+        return getattr(self, f"perform_{name}")(form)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        name = request.POST.get("action", "")
+        if name not in self.actions:
+            return HttpResponseBadRequest("Unknown action.")
+        self.check(self.actions[name][1])
+        form = self.build_form(name, data=request.POST)
+        if form.is_valid():
+            try:
+                message = self.perform(name, form)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(bound={name: form}))
