@@ -303,3 +303,7 @@ PROGRESS_SCORE_STALE_WEEKS = env_int("PROGRESS_SCORE_STALE_WEEKS", 6)
 # or (in teams of three or more) the top two carry more than the second share.
 OVER_RELIANCE_TOP_ONE_SHARE = env_share("OVER_RELIANCE_TOP_ONE_SHARE", 0.5)
 OVER_RELIANCE_TOP_TWO_SHARE = env_share("OVER_RELIANCE_TOP_TWO_SHARE", 0.8)
+
+# --- Measurement imports ---------------------------------------------------------------------
+MEASUREMENT_IMPORT_MAX_BYTES = env_int("MEASUREMENT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+MEASUREMENT_IMPORT_MAX_ROWS = env_int("MEASUREMENT_IMPORT_MAX_ROWS", 100_000)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("programmes.urls")),
+    path("", include("measurement.urls")),
     path("", include("accreditation.urls")),
 ]
 

@@ -22,11 +22,11 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
+from django.core.management import call_command
 
-from alwaysevents.tenancy.scope import across_organisations, organisation_scope  # noqa: E402
-from programmes.models import Membership, Organisation  # noqa: E402
-from programmes.selectors import membership_for_user  # noqa: E402
+from alwaysevents.tenancy.scope import across_organisations, organisation_scope
+from programmes.models import Membership, Organisation
+from programmes.selectors import membership_for_user
 
 ROUNDS = 2000
 SCALE = 200

@@ -12,6 +12,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alwaysevents.tenancy.scope import across_organisations
+from measurement import spc
+from measurement.models import ChangeIdea, DataPoint, Driver, Measure, PdsaCycle, Phase
+from programmes import readiness
 from programmes.models import (
     AlwaysEvent,
     Challenge,
@@ -97,6 +100,64 @@ def snapshot():
                 )
             ),
             "sustain_plans": SustainPlan.objects.count(),
+            "measures": sorted(
+                Measure.objects.values_list(
+                    "event__title",
+                    "name",
+                    "type",
+                    "value_kind",
+                    "frequency",
+                    "direction",
+                    "target",
+                    "chart_type",
+                    "created_at",
+                ),
+                key=str,
+            ),
+            "points": sorted(
+                DataPoint.objects.values_list(
+                    "measure__name",
+                    "period",
+                    "value",
+                    "numerator",
+                    "denominator",
+                    "note",
+                    "excluded",
+                    "excluded_reason",
+                    "updated_at",
+                ),
+                key=str,
+            ),
+            "phases": sorted(
+                Phase.objects.values_list("measure__name", "start_period", "reason", "created_at"),
+                key=str,
+            ),
+            "drivers": sorted(
+                Driver.objects.values_list("event__title", "parent__text", "text", "position"),
+                key=str,
+            ),
+            "change_ideas": sorted(
+                ChangeIdea.objects.values_list("event__title", "driver__text", "text", "kind"),
+                key=str,
+            ),
+            "cycles": sorted(
+                PdsaCycle.objects.values_list(
+                    "change_idea__text",
+                    "number",
+                    "state",
+                    "decision",
+                    "planned_start",
+                    "previous__number",
+                    "updated_at",
+                ),
+                key=str,
+            ),
+            "cycle_measures": sorted(
+                PdsaCycle.measures.through.objects.values_list(
+                    "pdsacycle__change_idea__text", "pdsacycle__number", "measure__name"
+                ),
+                key=str,
+            ),
         }
 
 
@@ -204,3 +265,99 @@ def test_seed_demo_pauses_one_event_and_spreads_another():
             assert SustainPlan.objects.get(event=event).spread_targets
         for event in AlwaysEvent.objects.filter(stage=Stage.SUSTAINING):
             assert SustainPlan.objects.get(event=event).is_complete
+
+
+MAIN_EVENTS = {
+    "northfield": "Plan for your day by 10am (Ward 7)",
+    "riverside": "Keep the people who matter to you in touch (Willow Ward)",
+}
+
+
+def stored_analysis(measure):
+    """The engine's analysis of a measure's stored points and phases, as the chart makes it."""
+    points = list(DataPoint.objects.filter(measure=measure).order_by("period"))
+    phases = list(Phase.objects.filter(measure=measure))
+    starts = sorted(
+        {next(i for i, p in enumerate(points) if p.period >= ph.start_period) for ph in phases}
+        - {0}
+    )
+    return points, spc.analyse(
+        [float(p.plotted) for p in points],
+        direction=measure.direction,
+        target=measure.target,
+        phase_starts=starts,
+        chart=measure.chart_type,
+        excluded=[i for i, p in enumerate(points) if p.excluded],
+    )
+
+
+@pytest.mark.parametrize("slug", ["northfield", "riverside"])
+def test_seed_demo_measures_the_events_being_tested(slug):
+    call_command("seed_demo")
+    today = timezone.localdate()
+    with across_organisations():
+        event = AlwaysEvent.objects.get(organisation__slug=slug, title=MAIN_EVENTS[slug])
+        measures = {m.type: m for m in Measure.objects.filter(event=event)}
+        assert set(measures) == {"outcome", "process", "balancing"}
+        assert {m.frequency for m in measures.values()} == {"weekly", "monthly"}
+        assert {m.direction for m in measures.values()} == {"higher", "lower", "neutral"}
+        assert {m.chart_type for m in measures.values()} == {"run", "xmr"}
+        process = measures["process"]
+        assert process.value_kind == "proportion" and process.target is not None
+        assert any(m.value_kind == "value" for m in measures.values())
+        for measure in measures.values():
+            points = list(DataPoint.objects.filter(measure=measure).order_by("period"))
+            # About two years of data, up to this week or this month.
+            assert points[-1].period == measure.normalise_period(today)
+            assert (points[-1].period - points[0].period).days >= 680, measure.name
+            assert len(points) in (24, 104)
+        points = DataPoint.objects.filter(measure__event=event)
+        assert points.filter(excluded=True).exclude(excluded_reason="").count() == 1
+        assert points.exclude(note="").count() >= 2
+        phase = Phase.objects.get(measure__event=event)
+        assert phase.reason
+        # The phase starts at the change: the period the event moved to Testing.
+        tested = StageTransition.objects.get(event=event, to_stage=Stage.TESTING).at
+        assert phase.start_period == phase.measure.normalise_period(timezone.localdate(tested))
+
+        # The driver diagram and its PDSA cycles, linked to the measures from the change on.
+        drivers = Driver.objects.filter(event=event)
+        assert drivers.filter(parent=None).count() == 2
+        assert drivers.exclude(parent=None).count() == 3
+        ideas = ChangeIdea.objects.filter(event=event)
+        assert 3 <= ideas.count() <= 4
+        assert set(ideas.values_list("kind", flat=True)) == {"relational", "transactional"}
+        cycles = PdsaCycle.objects.filter(change_idea__event=event)
+        assert cycles.count() >= 3
+        for cycle in cycles:
+            assert cycle.has_predictions and cycle.observations and cycle.comparison
+            assert cycle.decision
+            assert set(cycle.measures.all()) >= {process}
+            assert cycle.planned_start >= phase.start_period
+        adapted = cycles.get(decision="adapt")
+        assert adapted.state == "closed"
+        assert cycles.get(previous=adapted).number == adapted.number + 1
+
+        # The engine flags the improvement on the process measure, after the change.
+        points, analysis = stored_analysis(process)
+        signals = spc.improvement_signals(analysis)
+        assert signals
+        assert any(points[i].period >= phase.start_period for s in signals for i in s.indices)
+        assert analysis.points[-1].variation.nature == "improvement"
+
+
+def test_seed_demo_gives_every_event_in_testing_or_beyond_its_family_of_measures():
+    call_command("seed_demo")
+    with across_organisations():
+        events = AlwaysEvent.objects.filter(
+            organisation__slug__in=["northfield", "riverside"],
+            stage__in=[Stage.TESTING, Stage.IMPLEMENTING, Stage.SUSTAINING, Stage.SPREADING],
+        )
+        assert events.count() >= 4
+        for event in events:
+            family = [
+                r
+                for r in readiness.evaluate(event, Stage.TESTING)
+                if r.key == "measurement.family_of_measures"
+            ]
+            assert family and family[0].met, event.title

@@ -22,14 +22,25 @@ from programmes.models import AlwaysEvent, Membership
 
 Permission = Callable[[Membership, AlwaysEvent], bool]
 
-TABS = [
-    ("event-detail", "Overview"),
-    ("event-statements", "Vision and aim"),
-    ("event-team", "Team and time"),
-    ("event-challenges", "Challenges"),
-    ("event-impact", "Impact and value"),
-    ("event-sustain", "Sustain and spread"),
-]
+# The tabs of an event's pages: (position, URL name, label). Other apps add theirs from
+# `AppConfig.ready()` with `register_tab`, so this app imports none of them.
+_tabs: dict[str, tuple[int, str]] = {
+    "programmes:event-detail": (10, "Overview"),
+    "programmes:event-statements": (20, "Vision and aim"),
+    "programmes:event-team": (40, "Team and time"),
+    "programmes:event-challenges": (50, "Challenges"),
+    "programmes:event-impact": (60, "Impact and value"),
+    "programmes:event-sustain": (70, "Sustain and spread"),
+}
+
+
+def register_tab(url_name: str, label: str, position: int) -> None:
+    """Add a tab to every event's pages; `url_name` takes `org_slug` and `pk`."""
+    _tabs[url_name] = (position, label)
+
+
+def event_tabs() -> list[tuple[str, str]]:
+    return [(name, label) for name, (_, label) in sorted(_tabs.items(), key=lambda i: i[1][0])]
 
 
 class EventMixin(OrganisationViewMixin):
@@ -38,7 +49,7 @@ class EventMixin(OrganisationViewMixin):
 
     # Who may see the page: every member, unless a predicate is given here.
     view_permission: ClassVar[tuple[Permission, ...]] = ()
-    tab: ClassVar[str] = "event-detail"
+    tab: ClassVar[str] = "programmes:event-detail"
     event: AlwaysEvent
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -59,17 +70,15 @@ class EventMixin(OrganisationViewMixin):
             self.check(permission, "see this page")
         return super().get(request, *args, **kwargs)  # type: ignore[misc]
 
-    def event_url(self, name: str = "event-detail") -> str:
-        return reverse(
-            f"programmes:{name}", kwargs={"org_slug": self.organisation.slug, "pk": self.event.pk}
-        )
+    def event_url(self, name: str = "programmes:event-detail") -> str:
+        return reverse(name, kwargs={"org_slug": self.organisation.slug, "pk": self.event.pk})
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         membership, event = self.membership, self.event
         context.update(
             event=event,
-            tabs=[(name, label, name == self.tab) for name, label in TABS],
+            tabs=[(name, label, name == self.tab) for name, label in event_tabs()],
             can_edit=permissions.can_edit_event(membership, event),
             can_change_stage=permissions.can_change_stage(membership, event),
             can_manage_team=permissions.can_manage_team(membership, event),
@@ -87,6 +96,8 @@ class ActionFormsView(EventMixin, TemplateView):
     """
 
     actions: ClassVar[dict[str, tuple[type[forms.BaseForm], Permission]]] = {}
+    # A `perform_<name>` may set this to go somewhere other than back to the same page.
+    next_url: str | None = None
 
     def form_kwargs(self, name: str) -> dict[str, Any]:
         return {}
@@ -126,5 +137,5 @@ class ActionFormsView(EventMixin, TemplateView):
                 add_domain_error(form, error)
             else:
                 messages.success(request, message)
-                return redirect(request.path)
+                return redirect(self.next_url or request.path)
         return self.render_to_response(self.get_context_data(bound={name: form}))

@@ -35,7 +35,7 @@ from programmes.views.event_base import ActionFormsView, EventMixin
 
 class EventStatementsView(ActionFormsView):
     template_name = "programmes/event_statements.html"
-    tab = "event-statements"
+    tab = "programmes:event-statements"
     actions = {
         "vision": (VisionForm, permissions.can_edit_event),
         "sign_off": (SignOffForm, permissions.can_edit_event),
@@ -130,7 +130,7 @@ class ProgressScoreView(ActionFormsView):
 
 class EventChallengesView(ActionFormsView):
     template_name = "programmes/event_challenges.html"
-    tab = "event-challenges"
+    tab = "programmes:event-challenges"
     actions = {"challenge": (ChallengeForm, permissions.can_edit_event)}
 
     def initial(self, name: str) -> dict[str, Any]:
@@ -158,12 +158,12 @@ class ChallengeStatusView(EventMixin, View):
             messages.success(request, f"Marked as {challenge.get_status_display().lower()}.")
         except DomainError as error:
             messages.error(request, error.message)
-        return redirect(self.event_url("event-challenges"))
+        return redirect(self.event_url("programmes:event-challenges"))
 
 
 class EventImpactView(ActionFormsView):
     template_name = "programmes/event_impact.html"
-    tab = "event-impact"
+    tab = "programmes:event-impact"
     actions = {
         "impact": (ImpactForm, permissions.can_edit_event),
         "cost": (CostForm, permissions.can_edit_event),
@@ -188,7 +188,7 @@ class EventImpactView(ActionFormsView):
 
 class EventSustainView(ActionFormsView):
     template_name = "programmes/event_sustain.html"
-    tab = "event-sustain"
+    tab = "programmes:event-sustain"
     actions = {
         "plan": (SustainPlanForm, permissions.can_edit_event),
         "spread": (SpreadForm, permissions.can_change_stage),

@@ -162,7 +162,7 @@ class EventTeamView(ActionFormsView):
     """The team with its protected time, and the time log against it."""
 
     template_name = "programmes/event_team.html"
-    tab = "event-team"
+    tab = "programmes:event-team"
     actions = {
         "member": (TeamMemberForm, permissions.can_manage_team),
         "time": (TimeEntryForm, permissions.can_edit_event),
@@ -213,7 +213,7 @@ class TeamMemberRemoveView(EventMixin, View):
             messages.success(request, f"{member.user.display_name} is no longer on the team.")
         except DomainError as error:
             messages.error(request, error.message)
-        return redirect(self.event_url("event-team"))
+        return redirect(self.event_url("programmes:event-team"))
 
 
 class EventStageView(EventMixin, TemplateView):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alwaysevents.tenancy.scope import across_organisations
+from measurement.demo import seed_measurement
 from programmes import demo, services
 from programmes.demo import DEMO_PASSWORD
 from programmes.models import Cohort, Membership, Organisation, ProgrammeRole, Role
@@ -129,6 +130,7 @@ class Command(BaseCommand):
                 people[local] = user
             people.update(demo.demo_staff(organisation, by=admin))
             demo.seed_events(organisation, people=people, today=timezone.localdate())
+            seed_measurement(organisation, people=people, today=timezone.localdate())
 
     # --- generated organisations for scale ------------------------------------------------
 

@@ -1,0 +1,153 @@
+"""The chart of a measure and its analysis, for pages, emails and PDF reports alike.
+
+Joins the stored data to the pure engine (`measurement.spc`) and the pure renderer
+(`measurement.svg`). Three queries: points, phases, PDSA annotations (done by the caller).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from measurement import spc
+from measurement.svg import ChartSpec, PointMark, Segment, render
+
+NATURE_TO_MARK = {
+    "common_cause": "common",
+    "improvement": "improvement",
+    "concern": "concern",
+    "neutral": "neutral",
+}
+
+
+@dataclass
+class TableRow:
+    point: Any
+    label: str = ""
+    annotations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    title: str
+    description: str
+    svg: str
+    trial: bool
+    downloads: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class AnalysisView:
+    icons: list[Any]
+    lines: list[str]
+    analysis: spc.Analysis
+
+
+def period_label(measure: Any, period: dt.date) -> str:
+    return f"{period:%b %Y}" if measure.frequency == "monthly" else f"{period.day} {period:%b %Y}"
+
+
+def analyse_points(
+    measure: Any, points: list[Any], phases: list[Any]
+) -> tuple[spc.Analysis, list[str]]:
+    """The engine's analysis of stored points (in period order) with the measure's settings:
+    phases from the recorded decisions, excluded points left out. Also the period labels."""
+    labels = [period_label(measure, p.period) for p in points]
+    starts = {
+        next((i for i, p in enumerate(points) if p.period >= phase.start_period), len(points))
+        for phase in phases
+    }
+    analysis = spc.analyse(
+        [float(p.plotted) for p in points],
+        direction=measure.direction,
+        target=float(measure.target) if measure.target is not None else None,
+        phase_starts=sorted(s for s in starts if 0 < s < len(points)),
+        screen_outliers=measure.screen_outliers,
+        chart=measure.chart_type,
+        excluded=[i for i, p in enumerate(points) if p.excluded],
+        period_labels=labels,
+    )
+    return analysis, labels
+
+
+def measure_chart_context(
+    measure: Any,
+    points: list[Any],
+    phases: list[Any],
+    annotations: list[tuple[dt.date, str]] | None = None,
+) -> dict[str, Any]:
+    """The chart, the analysis in words and the data table (newest first) of a measure."""
+    if not points:
+        return {"chart": None, "analysis": None, "table": []}
+    values = [float(p.plotted) for p in points]
+    analysis, labels = analyse_points(measure, points, phases)
+    index_of = {p.period: i for i, p in enumerate(points)}
+
+    notes: dict[int, list[str]] = {}
+    for day, text in annotations or []:
+        index = index_of.get(measure.normalise_period(day))
+        if index is not None:
+            notes.setdefault(index, []).append(text)
+    marked: list[tuple[int, str]] = [(i, text) for i in sorted(notes) for text in notes[i]]
+
+    marks = [
+        PointMark("excluded", "Left out of the analysis")
+        if pa.excluded
+        else PointMark(
+            NATURE_TO_MARK[pa.variation.nature if pa.variation else "common_cause"], pa.text
+        )
+        for pa in analysis.points
+    ]
+    segments = [
+        Segment(
+            start=ph.start,
+            end=max(ph.start, ph.stop - 1),
+            centre=ph.centre,
+            upper=ph.ucl,
+            lower=ph.lcl,
+            upper_close=ph.upper_close,
+            lower_close=ph.lower_close,
+            centre_label="Median" if analysis.chart == spc.ChartType.RUN else "Average",
+            trial=ph.trial_limits and analysis.chart == spc.ChartType.XMR,
+        )
+        for ph in analysis.phases
+        if ph.stop > ph.start
+    ]
+    kind = "Run chart" if analysis.chart == spc.ChartType.RUN else "SPC chart (XmR)"
+    unit = "%" if measure.is_proportion else (measure.unit or "")
+    description = (
+        f"{kind} of {measure.name}, {len(points)} {measure.get_frequency_display().lower()} points "
+        f"from {labels[0]} to {labels[-1]}. " + " ".join(analysis.summary)
+    )
+    spec = ChartSpec(
+        title=f"{measure.name}: {kind}",
+        description=description,
+        labels=labels,
+        values=values,
+        marks=marks,
+        segments=segments,
+        target=analysis.target,
+        annotations=[(i, f"{n}. {text}") for n, (i, text) in enumerate(marked, start=1)],
+        y_label=unit,
+        y_floor=0.0 if min(values) >= 0 else None,
+    )
+    chart = Chart(
+        title=spec.title,
+        description=description,
+        svg=render(spec),
+        trial=segments[-1].trial if segments else False,
+    )
+    lines = list(analysis.summary)
+    for phase in analysis.phases:
+        prefix = f"Phase {phase.number + 1}: " if len(analysis.phases) > 1 else ""
+        lines += [prefix + text for text in phase.explanations if text not in lines]
+    icons = [icon for icon in (analysis.variation_icon, analysis.assurance_icon) if icon]
+    numbering: dict[int, list[str]] = {}
+    for n, (i, text) in enumerate(marked, start=1):
+        numbering.setdefault(i, []).append(f"{n}. {text}")
+    table = [
+        TableRow(point=p, label=analysis.points[i].text, annotations=numbering.get(i, []))
+        for i, p in reversed(list(enumerate(points)))
+    ]
+    return {"chart": chart, "analysis": AnalysisView(icons, lines, analysis), "table": table}

@@ -1,0 +1,284 @@
+"""Reading and checking an import file of measure data (CSV or Excel), before anything is written.
+
+Pure parsing and validation: no database. `read_rows` turns a file into rows; `check_rows`
+checks them against the event's measures and names every bad row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+COLUMNS = ("measure", "period", "value", "numerator", "denominator", "note")
+REQUIRED = ("measure", "period")
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class MeasureLike(Protocol):
+    pk: Any
+    name: str
+    frequency: str
+
+    @property
+    def is_proportion(self) -> bool: ...
+
+    def period_matches(self, day: dt.date) -> bool: ...
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: wrong type, too big, no header, unreadable."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as people count in a spreadsheet: the header is row 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    row: int
+    measure_pk: Any
+    period: dt.date
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    note: str
+
+
+@dataclass
+class CheckResult:
+    rows: list[CheckedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.total > 0
+
+
+def read_rows(name: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, {column: text}) from a CSV or an xlsx file."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        if not content.startswith(XLSX_MAGIC):
+            raise ImportFileError("This file is not a real Excel (.xlsx) file.")
+        yield from _xlsx_rows(content)
+    elif lower.endswith(".csv"):
+        if content.startswith(XLSX_MAGIC) or b"\x00" in content[:2048]:
+            raise ImportFileError("This file is not a CSV text file.")
+        yield from _csv_rows(content)
+    else:
+        raise ImportFileError("Choose a CSV (.csv) or Excel (.xlsx) file.")
+
+
+def _header(cells: list[Any]) -> list[str]:
+    header = [str(c or "").strip().lower() for c in cells]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(
+            "The first row must name the columns: measure, period, and value or numerator and "
+            f"denominator (note is optional). Missing: {', '.join(missing)}."
+        )
+    return header
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("The CSV file must be saved as UTF-8 text.") from exc
+    reader = csv.reader(io.StringIO(text))
+    first = next(reader, None)
+    if first is None:
+        raise ImportFileError("The file is empty.")
+    header = _header(first)
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        yield (
+            number,
+            {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)},
+        )
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        first = next(rows, None)
+        if first is None:
+            raise ImportFileError("The file is empty.")
+        header = _header(list(first))
+        for number, cells in enumerate(rows, start=2):
+            if not any(c not in (None, "") for c in cells):
+                continue
+            yield (
+                number,
+                {h: _cell_text(cells[i] if i < len(cells) else None) for i, h in enumerate(header)},
+            )
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_period(text: str) -> dt.date | None:
+    """ISO dates (2026-03-02) or UK dates (02/03/2026)."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    return None
+
+
+def parse_number(text: str) -> Decimal | None:
+    cleaned = text.replace(",", "").replace("%", "").strip()
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def check_rows(
+    rows: Iterator[tuple[int, dict[str, str]]],
+    measures: Mapping[str, MeasureLike],
+    *,
+    max_rows: int,
+) -> CheckResult:
+    """Check every row against the event's measures (keyed by lower-case name)."""
+    result = CheckResult()
+    seen: dict[tuple[Any, dt.date], int] = {}
+    for number, cells in rows:
+        result.total += 1
+        if result.total > max_rows:
+            result.errors.append(RowError(number, "file", f"Files are limited to {max_rows} rows."))
+            break
+        errors: list[RowError] = []
+        name = cells.get("measure", "")
+        measure = measures.get(name.strip().lower())
+        if measure is None:
+            errors.append(
+                RowError(number, "measure", f"No measure called {name!r} in this Always Event.")
+            )
+        period = parse_period(cells.get("period", ""))
+        if period is None:
+            errors.append(
+                RowError(
+                    number, "period", f"{cells.get('period', '')!r} is not a date (use 2026-03-02)."
+                )
+            )
+        elif measure is not None and not measure.period_matches(period):
+            expected = "a Monday" if measure.frequency == "weekly" else "the first day of a month"
+            errors.append(
+                RowError(
+                    number,
+                    "period",
+                    f"{period:%d/%m/%Y} is not {expected}, "
+                    f"and {measure.name} is {measure.frequency}.",
+                )
+            )
+        numbers: dict[str, Decimal | None] = {}
+        for column in ("value", "numerator", "denominator"):
+            text = cells.get(column, "")
+            numbers[column] = None
+            if text:
+                parsed = parse_number(text)
+                if parsed is None:
+                    errors.append(RowError(number, column, f"{text!r} is not a number."))
+                numbers[column] = parsed
+        if measure is not None:
+            errors.extend(_check_values(number, measure, numbers, cells))
+        if measure is not None and period is not None:
+            key = (measure.pk, period)
+            if key in seen:
+                errors.append(
+                    RowError(number, "period", f"Same measure and period as row {seen[key]}.")
+                )
+            else:
+                seen[key] = number
+        if errors:
+            result.errors.extend(errors)
+        elif measure is not None and period is not None:
+            result.rows.append(
+                CheckedRow(
+                    number,
+                    measure.pk,
+                    period,
+                    numbers["value"],
+                    numbers["numerator"],
+                    numbers["denominator"],
+                    cells.get("note", "")[:300],
+                )
+            )
+    if result.total == 0:
+        result.errors.append(RowError(1, "file", "The file has a header but no data rows."))
+    return result
+
+
+def _check_values(
+    number: int, measure: MeasureLike, numbers: dict[str, Decimal | None], cells: Mapping[str, str]
+) -> list[RowError]:
+    errors = []
+    value, numerator, denominator = numbers["value"], numbers["numerator"], numbers["denominator"]
+    if measure.is_proportion:
+        if not cells.get("numerator") or not cells.get("denominator"):
+            errors.append(
+                RowError(
+                    number, "numerator", f"{measure.name} needs a numerator and a denominator."
+                )
+            )
+        elif numerator is not None and denominator is not None:
+            if denominator <= 0:
+                errors.append(
+                    RowError(number, "denominator", "The denominator must be more than 0.")
+                )
+            elif numerator > denominator:
+                errors.append(
+                    RowError(
+                        number,
+                        "numerator",
+                        f"The numerator ({numerator}) is above the denominator ({denominator}).",
+                    )
+                )
+            if numerator < 0:
+                errors.append(RowError(number, "numerator", "The numerator cannot be negative."))
+    elif not cells.get("value"):
+        errors.append(RowError(number, "value", f"{measure.name} needs a value."))
+    elif value is not None and (numerator is not None or denominator is not None):
+        errors.append(
+            RowError(
+                number,
+                "numerator",
+                f"{measure.name} takes a value, not a numerator and denominator.",
+            )
+        )
+    return errors

@@ -1,0 +1,394 @@
+"""Measures of an event: the list, one measure's chart and data, the data grid and imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from alwaysevents.exceptions import DomainError
+from alwaysevents.views import ServiceFormMixin, add_domain_error
+from measurement.forms.measures import ExcludeForm, ImportForm, MeasureForm, PhaseForm, PointForm
+from measurement.models import DataPoint, Measure
+from measurement.selectors import measures as selectors
+from measurement.services import measures as services
+from programmes import permissions
+from programmes.views.event_base import ActionFormsView, EventMixin
+
+GRID_PERIODS = {Measure.Frequency.WEEKLY: 26, Measure.Frequency.MONTHLY: 24}
+
+
+class MeasureMixin(EventMixin):
+    tab = "measurement:measure-list"
+    measure: Measure
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self._measure_pk = kwargs.get("measure_pk")
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_measure(self) -> None:
+        try:
+            self.measure = selectors.measure_get(event=self.event, pk=self._measure_pk)  # type: ignore[arg-type]
+        except Measure.DoesNotExist as exc:
+            raise Http404("No such measure.") from exc
+
+    def measure_url(self, name: str = "measurement:measure-detail") -> str:
+        return reverse(
+            name,
+            kwargs={
+                "org_slug": self.organisation.slug,
+                "pk": self.event.pk,
+                "measure_pk": self.measure.pk,
+            },
+        )
+
+
+class MeasureListView(ActionFormsView):
+    template_name = "measurement/measure_list.html"
+    tab = "measurement:measure-list"
+    actions = {"measure": (MeasureForm, permissions.can_edit_event)}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["measures"] = selectors.measure_list(event=self.event)
+        context["imports"] = selectors.data_import_list(event=self.event)
+        return context
+
+    def perform_measure(self, form: MeasureForm) -> str:
+        measure = services.measure_create(event=self.event, by=self.actor, **form.cleaned_data)
+        return f"{measure.name} is added. Enter its baseline data next."
+
+
+class MeasureDetailView(MeasureMixin, ActionFormsView):
+    template_name = "measurement/measure_detail.html"
+    actions = {
+        "point": (PointForm, permissions.can_edit_event),
+        "exclude": (ExcludeForm, permissions.can_edit_event),
+        "include": (forms.Form, permissions.can_edit_event),
+        "phase": (PhaseForm, permissions.can_change_stage),
+    }
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load_measure()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load_measure()
+        return super().post(request, *args, **kwargs)
+
+    def initial(self, name: str) -> dict[str, Any]:
+        return {"period": timezone.localdate()} if name == "point" else {}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        points = selectors.measure_points(measure=self.measure)
+        context.update(
+            measure=self.measure,
+            points=points,
+            phases=selectors.measure_phases(measure=self.measure),
+        )
+        context.update(chart_context(self.measure, points, context["phases"]))
+        if context["chart"] is not None:
+            context["chart"].downloads = [
+                ("the chart (SVG)", self.measure_url("measurement:measure-svg")),
+                ("the data (CSV)", self.measure_url("measurement:measure-csv")),
+            ]
+        return context
+
+    def perform_point(self, form: PointForm) -> str:
+        data = form.cleaned_data
+        period = self.measure.normalise_period(data.pop("period"))
+        point = services.data_point_save(measure=self.measure, period=period, by=self.actor, **data)
+        return f"Saved the value for {point.period:%d %b %Y}."
+
+    def _point(self, pk: Any) -> DataPoint:
+        return get_object_or_404(
+            DataPoint.objects.with_scope(organisation=self.organisation.pk),
+            measure=self.measure,
+            pk=pk,
+        )
+
+    def perform_exclude(self, form: ExcludeForm) -> str:
+        point = services.data_point_exclude(
+            point=self._point(form.cleaned_data["point"]),
+            reason=form.cleaned_data["reason"],
+            by=self.actor,
+        )
+        return f"{point.period:%d %b %Y} is left out of the analysis, and still shown."
+
+    def perform_include(self, form: forms.Form) -> str:
+        point = services.data_point_include(
+            point=self._point(self.request.POST.get("point")), by=self.actor
+        )
+        return f"{point.period:%d %b %Y} is back in the analysis."
+
+    def perform_phase(self, form: PhaseForm) -> str:
+        phase = services.phase_add(measure=self.measure, by=self.actor, **form.cleaned_data)
+        return (
+            f"A new phase starts at {phase.start_period:%d %b %Y}: "
+            "its limits are worked out afresh."
+        )
+
+
+def chart_context(measure: Measure, points: list[DataPoint], phases: list[Any]) -> dict[str, Any]:
+    """The chart, its analysis in words and the data table, with PDSA cycles and notes marked."""
+    from measurement import charts
+    from measurement.selectors.testing import pdsa_annotations
+
+    notes = [(p.period, f"Note: {p.note}") for p in points if p.note]
+    return charts.measure_chart_context(
+        measure, points, phases, annotations=[*pdsa_annotations(measure), *notes]
+    )
+
+
+class MeasureUpdateView(MeasureMixin, ServiceFormMixin, FormView):
+    view_permission = (permissions.can_edit_event,)
+    form_class = MeasureForm
+    template_name = "measurement/measure_form.html"
+    success_message = "The measure is saved."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        self.load_measure()
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("organisation", None)
+        kwargs["instance"] = self.measure
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(measure=self.measure, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.check(permissions.can_edit_event, "change measures")
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form: MeasureForm) -> Measure:
+        return services.measure_update(measure=self.measure, by=self.actor, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return self.measure_url()
+
+
+class DataGridView(MeasureMixin, TemplateView):
+    """Enter or correct many periods at once, newest first."""
+
+    template_name = "measurement/measure_grid.html"
+    view_permission: ClassVar[tuple[Any, ...]] = (permissions.can_edit_event,)
+
+    def periods(self) -> list[dt.date]:
+        today = self.measure.normalise_period(timezone.localdate())
+        count = GRID_PERIODS[self.measure.frequency]  # type: ignore[index]
+        periods = [today]
+        while len(periods) < count:
+            previous = periods[-1] - dt.timedelta(days=1)
+            periods.append(self.measure.normalise_period(previous))
+        return periods
+
+    def formset(self, data: Any = None) -> Any:
+        existing = {p.period: p for p in selectors.measure_points(measure=self.measure)}
+        initial = []
+        for period in self.periods():
+            point = existing.get(period)
+            initial.append(
+                {
+                    "period": period,
+                    "value": point.value if point else None,
+                    "numerator": point.numerator if point else None,
+                    "denominator": point.denominator if point else None,
+                    "note": point.note if point else "",
+                }
+            )
+        formset_class = forms.formset_factory(PointForm, extra=0)
+        return formset_class(data=data, initial=initial, prefix="grid")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load_measure()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["measure"] = self.measure
+        context["formset"] = kwargs.get("formset") or self.formset()
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load_measure()
+        self.check(permissions.can_edit_event, "enter data")
+        formset = self.formset(request.POST)
+        if formset.is_valid():
+            rows = [
+                services.GridRow(
+                    period=self.measure.normalise_period(f.cleaned_data["period"]),
+                    value=f.cleaned_data.get("value"),
+                    numerator=f.cleaned_data.get("numerator"),
+                    denominator=f.cleaned_data.get("denominator"),
+                    note=f.cleaned_data.get("note", ""),
+                )
+                for f in formset.forms
+                if f.has_changed()
+            ]
+            try:
+                saved = services.data_points_save_grid(
+                    measure=self.measure, rows=rows, by=self.actor
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"Saved {saved} period{'s' if saved != 1 else ''}.")
+                return redirect(self.measure_url())
+        return self.render_to_response(self.get_context_data(formset=formset))
+
+
+def _import_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class DataImportView(EventMixin, TemplateView):
+    """Upload, see every problem before anything is written, then apply the whole file."""
+
+    template_name = "measurement/data_import.html"
+    tab = "measurement:measure-list"
+    view_permission: ClassVar[tuple[Any, ...]] = (permissions.can_edit_event,)
+    session_key = "measurement_import"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ImportForm())
+        context["max_mb"] = settings.MEASUREMENT_IMPORT_MAX_BYTES // (1024 * 1024)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.check(permissions.can_edit_event, "import data")
+        if request.POST.get("action") == "apply":
+            return self.apply(request)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.MEASUREMENT_IMPORT_MAX_BYTES:
+            form.add_error(
+                "file",
+                f"The file is larger than {self.get_context_data()['max_mb']} MB.",
+            )
+            return self.render_to_response(self.get_context_data(form=form))
+        content = upload.read()
+        try:
+            result = services.data_import_check(
+                event=self.event, filename=upload.name, content=content
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        context: dict[str, Any] = {"form": form, "result": result, "filename": upload.name}
+        if result.ok:
+            token = secrets.token_urlsafe(16)
+            (_import_dir() / token).write_bytes(content)
+            request.session[self.session_key] = {
+                "token": token,
+                "filename": upload.name,
+                "event": self.event.pk,
+            }
+            context["token"] = token
+        return self.render_to_response(self.get_context_data(**context))
+
+    def apply(self, request: HttpRequest) -> HttpResponse:
+        stash = request.session.get(self.session_key) or {}
+        token = request.POST.get("token", "")
+        if not token or stash.get("token") != token or stash.get("event") != self.event.pk:
+            messages.error(request, "That preview has expired. Upload the file again.")
+            return redirect(self.event_url("measurement:data-import"))
+        path = _import_dir() / token
+        try:
+            content = path.read_bytes()
+            record = services.data_import_apply(
+                event=self.event, filename=stash["filename"], content=content, by=self.actor
+            )
+        except FileNotFoundError:
+            messages.error(request, "That preview has expired. Upload the file again.")
+            return redirect(self.event_url("measurement:data-import"))
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(self.event_url("measurement:data-import"))
+        finally:
+            path.unlink(missing_ok=True)
+            request.session.pop(self.session_key, None)
+        messages.success(
+            request,
+            f"Imported {record.rows} rows from {record.filename}: "
+            f"{record.created} new, {record.updated} corrected.",
+        )
+        return redirect(self.event_url("measurement:measure-list"))
+
+
+class ImportTemplateView(EventMixin, TemplateView):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponse(
+            services.import_template_csv(event=self.event), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="measures-{self.event.pk}-template.csv"'
+        )
+        return response
+
+
+class MeasureExportView(MeasureMixin, TemplateView):
+    """The chart as an SVG file, or the data (with what each point shows) as CSV."""
+
+    fmt: ClassVar[str] = "csv"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        import csv
+
+        self.load_measure()
+        points = selectors.measure_points(measure=self.measure)
+        context = chart_context(
+            self.measure, points, selectors.measure_phases(measure=self.measure)
+        )
+        slug = f"measure-{self.measure.pk}"
+        if self.fmt == "svg":
+            if context["chart"] is None:
+                raise Http404("No data to draw yet.")
+            response = HttpResponse(context["chart"].svg, content_type="image/svg+xml")
+            response["Content-Disposition"] = f'attachment; filename="{slug}.svg"'
+            return response
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "period",
+                "value",
+                "numerator",
+                "denominator",
+                "charted",
+                "what it shows",
+                "note",
+                "left out because",
+            ]
+        )
+        for row in reversed(context["table"]):
+            p = row.point
+            writer.writerow(
+                [
+                    p.period.isoformat(),
+                    p.value,
+                    p.numerator,
+                    p.denominator,
+                    p.plotted,
+                    "" if p.excluded else row.label,
+                    p.note,
+                    p.excluded_reason,
+                ]
+            )
+        return response

@@ -1,0 +1,193 @@
+"""Measure pages: who may see and do what, the grid, the import preview and apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from alwaysevents.tenancy.scope import organisation_scope
+from measurement.models import DataPoint, Phase
+from measurement.services import measures as services
+from tests.factories import AlwaysEventFactory
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def event(organisation, editor):
+    return AlwaysEventFactory(organisation=organisation, team_lead=editor)
+
+
+@pytest.fixture
+def measure(event):
+    return services.measure_create(
+        event=event, by=None, name="Waiting time", type="outcome", definition="Minutes to be seen."
+    )
+
+
+def url(name, event, **kwargs):
+    return reverse(
+        f"measurement:{name}",
+        kwargs={"org_slug": event.organisation.slug, "pk": event.pk, **kwargs},
+    )
+
+
+def test_every_member_reads_the_measure_pages(event, measure, client_for, viewer, sponsor, editor):
+    for user in (viewer, sponsor, editor):
+        client = client_for(user)
+        assert client.get(url("measure-list", event)).status_code == 200
+        assert client.get(url("measure-detail", event, measure_pk=measure.pk)).status_code == 200
+
+
+def test_outsiders_get_404(event, measure, client_for, outsider):
+    client = client_for(outsider)
+    for path in (
+        url("measure-list", event),
+        url("measure-detail", event, measure_pk=measure.pk),
+        url("measure-grid", event, measure_pk=measure.pk),
+        url("data-import", event),
+        url("import-template", event),
+    ):
+        assert client.get(path).status_code == 404
+
+
+def test_a_measure_of_another_event_is_404_here(event, measure, organisation, client_for, viewer):
+    other = AlwaysEventFactory(organisation=organisation)
+    assert (
+        client_for(viewer).get(url("measure-detail", other, measure_pk=measure.pk)).status_code
+        == 404
+    )
+
+
+def test_team_members_add_measures_and_enter_data_sponsors_do_not(
+    event, client_for, viewer, sponsor
+):
+    data = {
+        "action": "measure",
+        "measure-name": "Falls",
+        "measure-type": "balancing",
+        "measure-definition": "Falls on the ward",
+        "measure-value_kind": "value",
+        "measure-frequency": "weekly",
+        "measure-direction": "lower",
+        "measure-chart_type": "xmr",
+    }
+    assert client_for(sponsor).post(url("measure-list", event), data).status_code == 403
+    response = client_for(viewer).post(url("measure-list", event), data)
+    assert response.status_code == 302
+    assert "Falls" in client_for(sponsor).get(url("measure-list", event)).content.decode()
+
+
+def test_only_team_leads_add_phases(event, measure, client_for, viewer, editor):
+    services.data_point_save(measure=measure, period=MONDAY, value=Decimal(5), by=None)
+    data = {"action": "phase", "phase-start_period": "2026-03-16", "phase-reason": "New triage"}
+    assert (
+        client_for(viewer)
+        .post(url("measure-detail", event, measure_pk=measure.pk), data)
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(editor)
+        .post(url("measure-detail", event, measure_pk=measure.pk), data)
+        .status_code
+        == 302
+    )
+    with organisation_scope(event.organisation):
+        assert Phase.objects.get().reason == "New triage"
+
+
+def test_point_exclude_and_include_through_the_page(event, measure, client_for, viewer):
+    point = services.data_point_save(measure=measure, period=MONDAY, value=Decimal(5), by=None)
+    client = client_for(viewer)
+    path = url("measure-detail", event, measure_pk=measure.pk)
+    client.post(
+        path, {"action": "exclude", "exclude-point": point.pk, "exclude-reason": "Ward closed"}
+    )
+    point.refresh_from_db()
+    assert point.excluded and point.excluded_reason == "Ward closed"
+    assert "Left out: Ward closed" in client.get(path).content.decode()
+    client.post(path, {"action": "include", "point": point.pk})
+    point.refresh_from_db()
+    assert not point.excluded
+
+
+def test_grid_saves_many_periods(event, measure, client_for, viewer):
+    client = client_for(viewer)
+    page = client.get(url("measure-grid", event, measure_pk=measure.pk))
+    formset = page.context["formset"]
+    data = {
+        "grid-TOTAL_FORMS": str(len(formset.forms)),
+        "grid-INITIAL_FORMS": str(len(formset.forms)),
+    }
+    for i, form in enumerate(formset.forms):
+        data[f"grid-{i}-period"] = form.initial["period"].isoformat()
+        data[f"grid-{i}-value"] = str(10 + i) if i < 3 else ""
+        data[f"grid-{i}-note"] = ""
+    response = client.post(url("measure-grid", event, measure_pk=measure.pk), data)
+    assert response.status_code == 302
+    with organisation_scope(event.organisation):
+        assert DataPoint.objects.filter(measure=measure).count() == 3
+
+
+def test_import_preview_names_problems_and_writes_nothing_then_applies(
+    event, measure, client_for, viewer
+):
+    client = client_for(viewer)
+    bad = b"measure,period,value\nWaiting time,2026-03-03,5\nWaiting time,2026-03-09,six\n"
+    response = client.post(
+        url("data-import", event), {"file": SimpleUploadedFile("w.csv", bad, "text/csv")}
+    )
+    content = response.content.decode()
+    assert "Nothing has been imported." in content
+    assert "is not a Monday" in content and "&#x27;six&#x27; is not a number" in content
+    with organisation_scope(event.organisation):
+        assert not DataPoint.objects.exists()
+    good = b"measure,period,value\nWaiting time,2026-03-02,5\nWaiting time,2026-03-09,6\n"
+    response = client.post(
+        url("data-import", event), {"file": SimpleUploadedFile("w.csv", good, "text/csv")}
+    )
+    token = response.context["token"]
+    assert "Import 2 rows" in response.content.decode()
+    with organisation_scope(event.organisation):
+        assert not DataPoint.objects.exists(), "the preview writes nothing"
+    response = client.post(url("data-import", event), {"action": "apply", "token": token})
+    assert response.status_code == 302
+    with organisation_scope(event.organisation):
+        assert DataPoint.objects.count() == 2
+    again = client.post(url("data-import", event), {"action": "apply", "token": token}, follow=True)
+    assert "That preview has expired" in again.content.decode()
+
+
+def test_import_refuses_other_file_types(event, measure, client_for, viewer):
+    response = client_for(viewer).post(
+        url("data-import", event),
+        {"file": SimpleUploadedFile("w.pdf", b"%PDF-1.4", "application/pdf")},
+    )
+    assert "Choose a CSV (.csv) or Excel (.xlsx) file." in response.content.decode()
+
+
+def test_template_download(event, measure, client_for, sponsor):
+    response = client_for(sponsor).get(url("import-template", event))
+    assert response["Content-Type"].startswith("text/csv")
+    assert b"Waiting time" in response.content
+
+
+def test_exports(event, measure, client_for, sponsor):
+    client = client_for(sponsor)
+    assert client.get(url("measure-svg", event, measure_pk=measure.pk)).status_code == 404
+    services.data_point_save(
+        measure=measure, period=MONDAY, value=Decimal(5), note="first", by=None
+    )
+    svg = client.get(url("measure-svg", event, measure_pk=measure.pk))
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b'<title id="chart-title">Waiting time' in svg.content
+    data = client.get(url("measure-csv", event, measure_pk=measure.pk)).content.decode()
+    assert data.splitlines()[1].startswith("2026-03-02,5")
+    assert "first" in data
