@@ -64,6 +64,7 @@ def analyse_points(
         target=float(measure.target) if measure.target is not None else None,
         phase_starts=sorted(s for s in starts if 0 < s < len(points)),
         screen_outliers=measure.screen_outliers,
+        fix_limits_after=measure.fix_limits_after,
         chart=measure.chart_type,
         excluded=[i for i, p in enumerate(points) if p.excluded],
         period_labels=labels,

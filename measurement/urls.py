@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{MEASURE}edit/", measures.MeasureUpdateView.as_view(), name="measure-update"),
     path(f"{MEASURE}data/", measures.DataGridView.as_view(), name="measure-grid"),
     path(f"{MEASURE}chart.svg", measures.MeasureExportView.as_view(fmt="svg"), name="measure-svg"),
+    path(f"{MEASURE}chart.png", measures.MeasureExportView.as_view(fmt="png"), name="measure-png"),
     path(f"{MEASURE}data.csv", measures.MeasureExportView.as_view(fmt="csv"), name="measure-csv"),
 ]
 

@@ -24,6 +24,7 @@ class MeasureForm(forms.ModelForm):
             "target",
             "chart_type",
             "screen_outliers",
+            "fix_limits_after",
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
         help_texts = {

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from alwaysevents.tenancy.models import OrganisationOwned
@@ -54,6 +55,14 @@ class Measure(OrganisationOwned):
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     chart_type = models.CharField(max_length=10, choices=ChartType.choices, default=ChartType.XMR)
+    fix_limits_after = models.PositiveSmallIntegerField(
+        "fix the limits after this many points",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(12)],
+        help_text="Leave empty to keep recalculating. From 12 points on, the limits of each phase "
+        "can be fixed on its first points, so later points are judged against them.",
+    )
     screen_outliers = models.BooleanField(
         "screen unusually large moving ranges",
         default=False,

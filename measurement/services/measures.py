@@ -34,6 +34,7 @@ MEASURE_FIELDS = (
     "target",
     "chart_type",
     "screen_outliers",
+    "fix_limits_after",
 )
 BATCH = 1000
 

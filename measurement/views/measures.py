@@ -101,6 +101,7 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
         if context["chart"] is not None:
             context["chart"].downloads = [
                 ("the chart (SVG)", self.measure_url("measurement:measure-svg")),
+                ("the chart (PNG)", self.measure_url("measurement:measure-png")),
                 ("the data (CSV)", self.measure_url("measurement:measure-csv")),
             ]
         return context
@@ -343,7 +344,7 @@ class ImportTemplateView(EventMixin, TemplateView):
 
 
 class MeasureExportView(MeasureMixin, TemplateView):
-    """The chart as an SVG file, or the data (with what each point shows) as CSV."""
+    """The chart as an SVG or PNG file, or the data (with what each point shows) as CSV."""
 
     fmt: ClassVar[str] = "csv"
 
@@ -356,11 +357,18 @@ class MeasureExportView(MeasureMixin, TemplateView):
             self.measure, points, selectors.measure_phases(measure=self.measure)
         )
         slug = f"measure-{self.measure.pk}"
-        if self.fmt == "svg":
+        if self.fmt in ("svg", "png"):
             if context["chart"] is None:
                 raise Http404("No data to draw yet.")
-            response = HttpResponse(context["chart"].svg, content_type="image/svg+xml")
-            response["Content-Disposition"] = f'attachment; filename="{slug}.svg"'
+            svg = context["chart"].svg
+            if self.fmt == "png":
+                import cairosvg
+
+                png = cairosvg.svg2png(bytestring=svg.encode(), output_width=1600)
+                response = HttpResponse(png, content_type="image/png")
+            else:
+                response = HttpResponse(svg, content_type="image/svg+xml")
+            response["Content-Disposition"] = f'attachment; filename="{slug}.{self.fmt}"'
             return response
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'

@@ -202,3 +202,49 @@ def test_evidence_helpers_find_the_signal_and_the_run_at_target(organisation):
     assert signal.found and signal.periods
     assert evidence.measure_sustained_at_target(measure=measure, k=6).met
     assert not evidence.measure_sustained_at_target(measure=measure, k=20).met
+
+
+@pytest.mark.django_db
+def test_fixed_limits_come_from_the_first_points(organisation):
+    from measurement.selectors.measures import measure_phases, measure_points
+
+    event = AlwaysEventFactory(organisation=organisation)
+    measure = services.measure_create(
+        event=event,
+        by=None,
+        name="Falls",
+        type="balancing",
+        definition="Falls",
+        direction="lower",
+        fix_limits_after=12,
+    )
+    baseline, after = [5, 6, 4, 5, 6, 5, 4, 6, 5, 5, 4, 6], [1] * 8
+    values = [*baseline, *after]
+    for week, value in enumerate(values):
+        services.data_point_save(
+            measure=measure, period=MONDAY + dt.timedelta(weeks=week), value=Decimal(value), by=None
+        )
+    analysis, _ = charts.analyse_points(
+        measure, measure_points(measure=measure), measure_phases(measure=measure)
+    )
+    phase = analysis.phases[0]
+    assert phase.fixed_on == 12
+    assert phase.centre == pytest.approx(sum(values[:12]) / 12)
+    assert not phase.trial_limits
+    assert (
+        analysis.points[-1].variation is not None
+        and analysis.points[-1].variation.nature == "improvement"
+    )
+
+
+@pytest.mark.django_db
+def test_fixing_limits_needs_twelve_points(organisation):
+    from django.core.exceptions import ValidationError
+
+    from alwaysevents.exceptions import DomainError
+
+    event = AlwaysEventFactory(organisation=organisation)
+    with pytest.raises((ValidationError, DomainError)):
+        services.measure_create(
+            event=event, by=None, name="X", type="outcome", definition="x", fix_limits_after=5
+        )

@@ -188,6 +188,9 @@ def test_exports(event, measure, client_for, sponsor):
     svg = client.get(url("measure-svg", event, measure_pk=measure.pk))
     assert svg["Content-Type"] == "image/svg+xml"
     assert b'<title id="chart-title">Waiting time' in svg.content
+    png = client.get(url("measure-png", event, measure_pk=measure.pk))
+    assert png["Content-Type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
     data = client.get(url("measure-csv", event, measure_pk=measure.pk)).content.decode()
     assert data.splitlines()[1].startswith("2026-03-02,5")
     assert "first" in data
