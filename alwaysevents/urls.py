@@ -1,10 +1,15 @@
 """The URL map. Organisation pages live under /o/<org_slug>/ (see tests/test_url_audit.py)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from alwaysevents import views
 from alwaysevents.health import healthz
+
+# The technical admin signs in through allauth, with its two-step verification and rate limits.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Always Events® technical admin"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -55,3 +55,17 @@ def test_healthz_with_a_real_redis_broker(client):
 
 def test_healthz_refuses_other_methods(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_admin_sign_in_goes_through_allauth(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_beat_schedule_names_real_tasks():
+    from alwaysevents.celery import app
+
+    app.loader.import_default_modules()
+    for entry in app.conf.beat_schedule.values():
+        assert entry["task"] in app.tasks, entry["task"]
