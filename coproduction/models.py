@@ -1,1 +1,0 @@
-"""Partners, consents, insights, involvement activities and payments (issue 5)."""
