@@ -22,6 +22,10 @@ app.conf.beat_schedule = {
         "task": "alwaysevents.accounts.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    "partner-retention-review": {
+        "task": "coproduction.tasks.partner_retention_review_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "clear-unapplied-import-previews": {
         "task": "measurement.tasks.import_previews_clear_task",
         "schedule": crontab(hour=3, minute=30),

@@ -197,3 +197,87 @@ class StaffRateFactory(factory.django.DjangoModelFactory):
     band = TeamMember.Band.BAND_5
     hourly_rate = Decimal("20.00")
     effective_from = dt.date(2020, 4, 1)
+
+
+# --- co-production: insights and involvement activities (issue 5) ------------------------------
+
+from coproduction.models import Attendance, Insight, InvolvementActivity  # noqa: E402
+
+
+class InsightFactory(_EventChildFactory):
+    class Meta:
+        model = Insight
+
+    source = Insight.Source.CONVERSATION
+    gathered_on = factory.LazyFunction(timezone.localdate)
+    theme = "Knowing the plan"
+    quote = "I never knew what was happening today."
+
+
+class ActivityFactory(_EventChildFactory):
+    """An involvement activity. Pass `staff=[users]` and `partners=[partners]` for attendance."""
+
+    class Meta:
+        model = InvolvementActivity
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    type = InvolvementActivity.Type.WORKSHOP
+    held_on = factory.LazyFunction(timezone.localdate)
+    stage = Stage.DISCOVERING
+    rung = InvolvementActivity.Rung.ENGAGEMENT
+    hours = Decimal("2")
+
+    @factory.post_generation
+    def staff(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted:
+            self.staff.set(extracted)
+
+    @factory.post_generation
+    def partners(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted:
+            Attendance.objects.with_scope(organisation=self.organisation_id).bulk_create(
+                Attendance(organisation_id=self.organisation_id, activity=self, partner=p)
+                for p in extracted
+            )
+
+
+# --- co-production: partners and consent (issue 5) ----------------------------------------------
+
+from coproduction.models import Consent, EventPartner, Partner  # noqa: E402
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    """A clearly fictional partner with a pseudonym of its own."""
+
+    class Meta:
+        model = Partner
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    display_name = factory.Sequence(lambda n: f"Sam Example {n}")
+    pseudonym = factory.Sequence(lambda n: f"Partner {n + 1000}")
+    relationship = Partner.Relationship.PATIENT
+    email = factory.Sequence(lambda n: f"partner{n}@example.org")
+    phone = "01632 960000"
+
+
+class EventPartnerFactory(_EventChildFactory):
+    class Meta:
+        model = EventPartner
+
+    partner = factory.SubFactory(
+        PartnerFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    role = "Co-design group"
+    joined_on = factory.LazyFunction(timezone.localdate)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    partner = factory.SubFactory(PartnerFactory)
+    organisation = factory.SelfAttribute("partner.organisation")
+    purpose = Consent.Purpose.QUOTING
+    wording_version = "v1"
+    given_at = factory.LazyFunction(timezone.now)

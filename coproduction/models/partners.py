@@ -143,6 +143,13 @@ class Consent(OrganisationOwned):
 
     class Meta:
         ordering = ["-given_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="coproduction_consent_one_active_per_purpose",
+            )
+        ]
 
     def __str__(self) -> str:
         state = "withdrawn" if self.withdrawn_at else "given"
