@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programmes.urls")),
     path("", include("measurement.urls")),
+    path("", include("coproduction.urls")),
     path("", include("accreditation.urls")),
 ]
 

@@ -7,5 +7,7 @@ class CoproductionConfig(AppConfig):
 
     def ready(self) -> None:
         from coproduction import checks
+        from programmes.views.event_base import register_tab
 
         checks.register_all()
+        register_tab("coproduction:event-coproduction", "Co-production", 33)

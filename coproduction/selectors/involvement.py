@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Prefetch, QuerySet
 from django.db.models.functions import Lower, TruncQuarter
 
 from coproduction.models import Attendance, Insight, InvolvementActivity
@@ -252,3 +252,65 @@ def coproduction_profile(*, event: AlwaysEvent) -> CoproductionProfile:
         summary=(),
     )
     return replace(profile, summary=_summary(profile))
+
+
+def insight_list(*, event: AlwaysEvent, limit: int = 50) -> list[Insight]:
+    """The event's latest insights. One query."""
+    return list(_scoped(Insight, event.organisation).filter(event=event)[:limit])
+
+
+@dataclass(frozen=True)
+class AttendeeRow:
+    name: str
+    has_access_needs: bool
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    pk: int
+    title: str
+    type: str
+    held_on: Any
+    stage: str
+    rung: int
+    rung_label: str
+    hours: Decimal
+    staff_count: int
+    partners: tuple[AttendeeRow, ...]
+    decisions_influenced: str
+    partner_feedback: str
+
+
+def activity_list(*, event: AlwaysEvent) -> list[ActivityRow]:
+    """The event's activities with who attended. Two queries whatever the number of rows."""
+    attendance = (
+        Attendance.objects.with_scope(organisation=event.organisation_id)
+        .select_related("partner")
+        .order_by("partner__display_name", "pk")
+    )
+    activities = (
+        InvolvementActivity.objects.with_scope(organisation=event.organisation_id)
+        .filter(organisation_id=event.organisation_id, event=event)
+        .annotate(staff_count=Count("staff", distinct=True))
+        .prefetch_related(Prefetch("attendance", queryset=attendance))
+    )
+    return [
+        ActivityRow(
+            pk=a.pk,
+            title=a.title,
+            type=a.get_type_display(),
+            held_on=a.held_on,
+            stage=a.get_stage_display(),
+            rung=a.rung,
+            rung_label=InvolvementActivity.Rung(a.rung).label,
+            hours=a.hours,
+            staff_count=a.staff_count,
+            partners=tuple(
+                AttendeeRow(str(att.partner), att.partner.has_access_needs)
+                for att in a.attendance.all()
+            ),
+            decisions_influenced=a.decisions_influenced,
+            partner_feedback=a.partner_feedback,
+        )
+        for a in activities
+    ]

@@ -191,3 +191,12 @@ def partners_past_retention(*, organisation: Organisation, today: dt.date) -> Qu
         .filter(anonymised_at__isnull=True, retention_until__lt=today)
         .order_by("retention_until", "pk")
     )
+
+
+def consent_list(*, partner: Partner) -> QuerySet[Consent]:
+    """Every consent of a partner, given and withdrawn, newest first. One query."""
+    return (
+        _scoped(Consent, partner.organisation_id)
+        .filter(partner=partner)
+        .select_related("recorded_by", "withdrawn_by")
+    )

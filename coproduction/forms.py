@@ -1,0 +1,164 @@
+"""Forms of the co-production pages: small forms, each calling one service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+
+from coproduction.models import AccessNeed, Consent, Insight, InvolvementActivity, Partner
+from coproduction.selectors.partners import PartnerRow
+from programmes.models import MAIN_PATH, Stage
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# The ladder of co-production (Think Local Act Personal), each rung in plain words.
+RUNG_EXPLANATIONS = {
+    1: "Coercion: people attend, but have no say in what happens.",
+    2: "Educating: people are helped to understand the service as it is.",
+    3: "Informing: people are told what is happening and why.",
+    4: "Consultation: people are asked for their views, but may not hear what was done with them.",
+    5: "Engagement: people have more say, but staff still decide.",
+    6: "Co-design: partners and staff design the change together, as equals.",
+    7: "Co-production: partners and staff share power throughout, from planning to delivery.",
+}
+
+
+def access_flagged(name: str, has_access_needs: bool) -> str:
+    """A partner's name for a checkbox label, with the access-needs badge when they have any."""
+    if not has_access_needs:
+        return name
+    return format_html(
+        '{} <span class="badge text-bg-warning">Access needs</span>',
+        name,
+    )
+
+
+class PartnerForm(forms.Form):
+    display_name = forms.CharField(
+        label="Name they want to be known by", max_length=120, help_text="Fictional in demos."
+    )
+    relationship = forms.ChoiceField(
+        label="How they are connected to the service", choices=Partner.Relationship.choices
+    )
+    contact_preference = forms.ChoiceField(
+        label="How they prefer to be contacted", choices=Partner.ContactPreference.choices
+    )
+    email = forms.CharField(label="Email", max_length=254, required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    access_needs = forms.MultipleChoiceField(
+        label="Communication and access needs",
+        choices=AccessNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    access_needs_other = forms.CharField(label="Other access needs", max_length=300, required=False)
+    payment_preference = forms.ChoiceField(
+        label="Payment preference", choices=Partner.PaymentPreference.choices
+    )
+    recruitment_source = forms.ChoiceField(
+        label="How they came to the team", choices=Partner.RecruitmentSource.choices
+    )
+    role = forms.CharField(
+        label="Their role in this Always Event",
+        max_length=120,
+        required=False,
+        help_text="A few words, for example: co-design group.",
+    )
+
+
+class InsightForm(forms.Form):
+    source = forms.ChoiceField(choices=Insight.Source.choices)
+    gathered_on = forms.DateField(label="Date heard", widget=DATE)
+    theme = forms.CharField(max_length=120, help_text="A few words, for example: knowing the plan.")
+    quote = forms.CharField(
+        label="What was said (anonymised)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="No names, NHS numbers or clinical details.",
+    )
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    type = forms.ChoiceField(label="Kind of activity", choices=InvolvementActivity.Type.choices)
+    held_on = forms.DateField(label="Date", widget=DATE)
+    stage = forms.ChoiceField(
+        label="Stage of the Always Event",
+        choices=[(stage, Stage(stage).label) for stage in MAIN_PATH],
+    )
+    rung = forms.TypedChoiceField(
+        label="Rung of the ladder of co-production",
+        coerce=int,
+        choices=[
+            (rung, f"{rung}. {explanation}") for rung, explanation in RUNG_EXPLANATIONS.items()
+        ],
+        widget=forms.RadioSelect,
+        help_text="Judge it together with the partners who took part.",
+    )
+    hours = forms.DecimalField(min_value=0, max_value=999, max_digits=5, decimal_places=2)
+    staff = forms.TypedMultipleChoiceField(
+        label="Staff attending",
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    partners = forms.TypedMultipleChoiceField(
+        label="Partners attending",
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    decisions_influenced = forms.CharField(
+        label="Decisions partners influenced",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    partner_feedback = forms.CharField(
+        label="Partner feedback", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        members: Iterable[tuple[int, str]] = (),
+        partners: Iterable[PartnerRow] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = list(members)  # type: ignore[attr-defined]
+        self.fields["partners"].choices = [  # type: ignore[attr-defined]
+            (row.partner_id, access_flagged(row.name, row.has_access_needs)) for row in partners
+        ]
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label="What they consent to", choices=Consent.Purpose.choices)
+    wording_version = forms.CharField(
+        label="Version of the consent wording",
+        max_length=40,
+        help_text="As printed on the form they agreed to, for example: v2.",
+    )
+
+
+class WithdrawForm(forms.Form):
+    consent = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AnonymiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand their name and contact details will be removed for good",
+        error_messages={"required": "Tick the box to confirm you want to anonymise them."},
+    )
+
+
+class SignOffForm(forms.Form):
+    signed_on = forms.DateField(label="Date they signed it off", widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].initial = timezone.localdate()

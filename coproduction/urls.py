@@ -1,0 +1,22 @@
+from django.urls import path
+
+from coproduction.views import event, partners
+
+app_name = "coproduction"
+
+ORG = "o/<slug:org_slug>/"
+EVENT = f"{ORG}events/<int:pk>/"
+
+urlpatterns = [
+    path(
+        f"{EVENT}coproduction/",
+        event.EventCoproductionView.as_view(),
+        name="event-coproduction",
+    ),
+    path(
+        f"{EVENT}partners/<int:partner_pk>/",
+        partners.PartnerDetailView.as_view(),
+        name="partner-detail",
+    ),
+    path(f"{ORG}coproduction/audit/", partners.AuditLogView.as_view(), name="audit"),
+]

@@ -1,0 +1,1 @@
+"""Pages of the co-production app: an event's co-production, one partner, the audit log."""
