@@ -12,6 +12,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alwaysevents.tenancy.scope import across_organisations
+from coproduction.models import (
+    AccessNeed,
+    Attendance,
+    Consent,
+    EventPartner,
+    Insight,
+    InvolvementActivity,
+    Partner,
+    PartnerSignOff,
+)
+from coproduction.selectors.involvement import coproduction_profile
 from measurement import spc
 from measurement.models import ChangeIdea, DataPoint, Driver, Measure, PdsaCycle, Phase
 from programmes import readiness
@@ -155,6 +166,63 @@ def snapshot():
             "cycle_measures": sorted(
                 PdsaCycle.measures.through.objects.values_list(
                     "pdsacycle__change_idea__text", "pdsacycle__number", "measure__name"
+                ),
+                key=str,
+            ),
+            "partners": sorted(
+                Partner.objects.values_list(
+                    "organisation__slug",
+                    "pseudonym",
+                    "display_name",
+                    "email",
+                    "phone",
+                    "access_needs",
+                    "anonymised_at",
+                    "created_at",
+                ),
+                key=str,
+            ),
+            "event_partners": sorted(
+                EventPartner.objects.values_list(
+                    "event__title", "partner__pseudonym", "role", "joined_on"
+                ),
+                key=str,
+            ),
+            "consents": sorted(
+                Consent.objects.values_list(
+                    "partner__organisation__slug",
+                    "partner__pseudonym",
+                    "purpose",
+                    "given_at",
+                    "withdrawn_at",
+                ),
+                key=str,
+            ),
+            "insights": sorted(
+                Insight.objects.values_list(
+                    "event__title", "source", "gathered_on", "theme", "quote", "created_at"
+                ),
+                key=str,
+            ),
+            "activities": sorted(
+                InvolvementActivity.objects.values_list(
+                    "event__title", "title", "type", "held_on", "stage", "rung", "hours"
+                ),
+                key=str,
+            ),
+            "attendance": sorted(
+                Attendance.objects.values_list("activity__title", "partner__pseudonym"),
+                key=str,
+            ),
+            "activity_staff": sorted(
+                InvolvementActivity.staff.through.objects.values_list(
+                    "involvementactivity__title", "user__email"
+                ),
+                key=str,
+            ),
+            "partner_sign_offs": sorted(
+                PartnerSignOff.objects.values_list(
+                    "sign_off__event__title", "partner__pseudonym", "sign_off__signed_on"
                 ),
                 key=str,
             ),
@@ -361,3 +429,70 @@ def test_seed_demo_gives_every_event_in_testing_or_beyond_its_family_of_measures
                 if r.key == "measurement.family_of_measures"
             ]
             assert family and family[0].met, event.title
+
+
+@pytest.mark.parametrize("slug", ["northfield", "riverside"])
+def test_seed_demo_gives_each_organisation_partners_and_their_involvement(slug):
+    call_command("seed_demo")
+    today = timezone.localdate()
+    with across_organisations():
+        partners = Partner.objects.filter(organisation__slug=slug)
+        assert partners.count() >= 4
+        needs = {need for p in partners for need in p.access_needs}
+        assert needs & {AccessNeed.LARGE_PRINT, AccessNeed.BSL, AccessNeed.STEP_FREE}
+        for partner in partners.filter(anonymised_at=None):
+            # Clearly fictional: a first name and how they are connected, reserved contacts.
+            assert partner.display_name.endswith(")"), partner.display_name
+            assert not partner.email or partner.email.endswith("@example.org")
+            assert not partner.phone or partner.phone.startswith("07700 900")
+            assert Consent.objects.filter(partner=partner).exists()
+        links = EventPartner.objects.filter(partner__in=partners)
+        assert links.exists()
+        assert not links.filter(event__stage__in=[Stage.PROPOSED, Stage.SET_UP]).exists()
+        insights = Insight.objects.filter(organisation__slug=slug)
+        assert insights.exclude(theme="").count() >= 5
+        assert len(set(insights.values_list("theme", flat=True))) >= 3
+        activities = InvolvementActivity.objects.filter(organisation__slug=slug)
+        assert len(set(activities.values_list("rung", flat=True))) >= 3
+        assert len(set(activities.values_list("stage", flat=True))) >= 3
+        assert activities.exclude(decisions_influenced="").exists()
+        assert activities.exclude(partner_feedback="").exists()
+        assert Attendance.objects.filter(activity__in=activities).exists()
+        assert not activities.filter(held_on__gt=today).exists()
+        sign_offs = PartnerSignOff.objects.filter(partner__in=partners)
+        assert sign_offs.exists()
+        assert all(s.sign_off.statement for s in sign_offs)
+
+
+def test_seed_demo_withdraws_a_consent_and_anonymises_a_partner():
+    call_command("seed_demo")
+    with across_organisations():
+        withdrawn = Consent.objects.exclude(withdrawn_at=None)
+        assert withdrawn.exists()
+        assert all(c.withdrawn_at is not None and c.withdrawn_at >= c.given_at for c in withdrawn)
+        anonymised = Partner.objects.exclude(anonymised_at=None)
+        assert anonymised.count() == 1
+        partner = anonymised.get()
+        assert partner.display_name == partner.pseudonym
+        assert (partner.email, partner.phone, partner.access_needs) == ("", "", [])
+        assert Attendance.objects.filter(partner=partner).exists()
+
+
+def test_seed_demo_main_event_is_co_produced_and_another_misses_a_stage():
+    call_command("seed_demo")
+    with across_organisations():
+        main = AlwaysEvent.objects.get(
+            organisation__slug="northfield", title=MAIN_EVENTS["northfield"]
+        )
+        profile = coproduction_profile(event=main)
+        assert profile.highest_rung is not None and profile.highest_rung >= 6
+        assert profile.codesign_share is not None and profile.codesign_share >= Decimal("0.5")
+        assert profile.partner_share is not None
+        assert Decimal("0.45") <= profile.partner_share <= Decimal("0.55")
+        assert profile.stages_considered and not profile.stages_without_partners
+        gaps = [
+            event
+            for event in AlwaysEvent.objects.exclude(pk=main.pk)
+            if coproduction_profile(event=event).stages_without_partners
+        ]
+        assert gaps

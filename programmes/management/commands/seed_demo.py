@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alwaysevents.tenancy.scope import across_organisations
+from coproduction.demo import seed_coproduction
 from measurement.demo import seed_measurement
 from programmes import demo, services
 from programmes.demo import DEMO_PASSWORD
@@ -131,6 +132,7 @@ class Command(BaseCommand):
             people.update(demo.demo_staff(organisation, by=admin))
             demo.seed_events(organisation, people=people, today=timezone.localdate())
             seed_measurement(organisation, people=people, today=timezone.localdate())
+            seed_coproduction(organisation, people=people, today=timezone.localdate())
 
     # --- generated organisations for scale ------------------------------------------------
 
