@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +21,13 @@ from programmes.selectors.organisations import membership_list
 from programmes.views.event_base import ActionFormsView
 
 TAB = "coproduction:event-coproduction"
+
+
+def whole_percent(share: Decimal | None) -> int | None:
+    """A share as a whole per cent, rounded half up like the profile's own sentences."""
+    if share is None:
+        return None
+    return int((Decimal(share) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def can_add_partners(membership: Membership, event: AlwaysEvent) -> bool:
@@ -68,10 +75,8 @@ class EventCoproductionView(ActionFormsView):
         share = profile.partner_share
         context.update(
             profile=profile,
-            partner_share_percent=None if share is None else round(share * 100),
-            codesign_percent=(
-                None if profile.codesign_share is None else round(profile.codesign_share * 100)
-            ),
+            partner_share_percent=whole_percent(share),
+            codesign_percent=(whole_percent(profile.codesign_share)),
             can_see_names=self.can_see_names,
             partners=self.partner_rows,
             counts=partner_selectors.partner_counts(event=self.event),
