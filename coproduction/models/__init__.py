@@ -1,4 +1,4 @@
-"""Models of the co-production app: partners and their consents, insights and involvement."""
+"""Models of the co-production app: partners, consents, insights, involvement and payments."""
 
 from coproduction.models.involvement import Attendance, Insight, InvolvementActivity
 from coproduction.models.partners import (
@@ -9,15 +9,19 @@ from coproduction.models.partners import (
     Partner,
     PartnerSignOff,
 )
+from coproduction.models.payments import Claim, PaymentRate, PaymentSettings
 
 __all__ = [
     "AccessNeed",
     "Attendance",
     "AuditEntry",
+    "Claim",
     "Consent",
     "EventPartner",
     "Insight",
     "InvolvementActivity",
     "Partner",
     "PartnerSignOff",
+    "PaymentRate",
+    "PaymentSettings",
 ]

@@ -1,0 +1,316 @@
+"""Writes about partner payments and expenses: rates, claims and their approval.
+
+A claim moves draft -> submitted -> approved -> paid, or submitted -> rejected; nothing else.
+The organisation admin approves any amount; the event's team lead approves up to the
+organisation's limit (`PaymentSettings`). Approval, rejection and payment write an
+`AuditEntry`, naming the partner by pseudonym only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from alwaysevents.exceptions import DomainError
+from alwaysevents.tenancy.scope import organisation_scope
+from coproduction.models import (
+    Claim,
+    Consent,
+    EventPartner,
+    InvolvementActivity,
+    Partner,
+    PaymentRate,
+    PaymentSettings,
+)
+from coproduction.services.partners import audit_record, consent_require
+from programmes.models import AlwaysEvent, Membership, Organisation, Role
+
+if TYPE_CHECKING:
+    from alwaysevents.accounts.models import User
+
+DEFAULT_TEAM_LEAD_LIMIT = Decimal("50")
+RECEIPT_MAX_BYTES = 10 * 1024 * 1024
+RECEIPT_SIGNATURES = (
+    (b"%PDF", ".pdf"),
+    (b"\x89PNG", ".png"),
+    (b"\xff\xd8\xff", ".jpg"),
+)
+
+State = Claim.State
+
+# Which state each move may start from, and where it goes.
+TRANSITIONS: dict[str, tuple[str, str]] = {
+    "submit": (State.DRAFT, State.SUBMITTED),
+    "approve": (State.SUBMITTED, State.APPROVED),
+    "reject": (State.SUBMITTED, State.REJECTED),
+    "pay": (State.APPROVED, State.PAID),
+}
+MOVE_WORDS = {
+    "submit": "submitted",
+    "approve": "approved",
+    "reject": "rejected",
+    "pay": "marked as paid",
+}
+
+
+class PaymentAction:
+    CLAIM_APPROVED = "claim_approved"
+    CLAIM_REJECTED = "claim_rejected"
+    CLAIM_PAID = "claim_paid"
+
+
+# --- settings and rates -------------------------------------------------------------------------
+
+
+def payment_settings(*, organisation: Organisation) -> PaymentSettings:
+    """The organisation's payment settings (the defaults, unsaved, if it has none yet)."""
+    with organisation_scope(organisation):
+        found = PaymentSettings.objects.filter(organisation=organisation).first()
+    return found or PaymentSettings(
+        organisation=organisation, team_lead_approval_limit=DEFAULT_TEAM_LEAD_LIMIT
+    )
+
+
+@transaction.atomic
+def payment_settings_update(
+    *, organisation: Organisation, team_lead_approval_limit: Decimal
+) -> PaymentSettings:
+    """Set how much a team lead may approve on their own."""
+    if team_lead_approval_limit < 0:
+        raise DomainError(
+            "The team lead limit cannot be negative.", field="team_lead_approval_limit"
+        )
+    with organisation_scope(organisation):
+        found, _ = PaymentSettings.objects.update_or_create(
+            organisation=organisation,
+            defaults={"team_lead_approval_limit": team_lead_approval_limit},
+        )
+    return found
+
+
+@transaction.atomic
+def payment_rate_set(
+    *, organisation: Organisation, level: str, amount: Decimal, effective_from: dt.date
+) -> PaymentRate:
+    """Set what a level of involvement pays from a date (replacing a rate set for that date)."""
+    level = " ".join(level.split()).lower()
+    if not level:
+        raise DomainError("Name the level of involvement, like half day.", field="level")
+    if len(level) > PaymentRate._meta.get_field("level").max_length:  # type: ignore[operator]
+        raise DomainError("Keep the level's name to a few words.", field="level")
+    if amount < 0:
+        raise DomainError("A rate cannot be negative.", field="amount")
+    with organisation_scope(organisation):
+        rate, _ = PaymentRate.objects.update_or_create(
+            organisation=organisation,
+            level=level,
+            effective_from=effective_from,
+            defaults={"amount": amount},
+        )
+    return rate
+
+
+# --- claims -------------------------------------------------------------------------------------
+
+
+def _check_receipt(receipt: UploadedFile) -> None:
+    if receipt.size is not None and receipt.size > RECEIPT_MAX_BYTES:
+        raise DomainError("The receipt is too big: it must be 10 MB or smaller.", field="receipt")
+    receipt.seek(0)
+    head = receipt.read(8)
+    receipt.seek(0)
+    if not head:
+        raise DomainError("The receipt file is empty.", field="receipt")
+    if not any(head.startswith(signature) for signature, _ in RECEIPT_SIGNATURES):
+        raise DomainError(
+            "The receipt must be a PDF, PNG or JPEG file (a photo or scan is fine).",
+            field="receipt",
+        )
+
+
+def _takes_part(partner: Partner, event: AlwaysEvent) -> bool:
+    with organisation_scope(event.organisation):
+        return EventPartner.objects.filter(
+            partner=partner, event=event, left_on__isnull=True
+        ).exists()
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    partner: Partner,
+    event: AlwaysEvent,
+    kind: str,
+    amount: Decimal,
+    by: User | None,
+    activity: InvolvementActivity | None = None,
+    description: str = "",
+    receipt: UploadedFile | None = None,
+) -> Claim:
+    """Start a claim (a draft) for a partner who takes part in the event."""
+    if partner.organisation_id != event.organisation_id:
+        raise DomainError(
+            f"{partner} is not a partner of {event.organisation.name}.", field="partner"
+        )
+    if partner.is_anonymised:
+        raise DomainError(
+            f"{partner.pseudonym} has been anonymised: no new claims can be made for them.",
+            field="partner",
+        )
+    if not _takes_part(partner, event):
+        raise DomainError(
+            f"{partner} does not take part in {event.title}: add them to the event first.",
+            field="partner",
+        )
+    if kind not in Claim.Kind.values:
+        raise DomainError("Choose what the claim is for.", field="kind")
+    if amount is None or amount <= 0:
+        raise DomainError("The amount must be more than £0.", field="amount")
+    if activity is not None and activity.event_id != event.pk:
+        raise DomainError(f"That activity is not part of {event.title}.", field="activity")
+    description = " ".join(description.split())
+    if len(description) > Claim._meta.get_field("description").max_length:  # type: ignore[operator]
+        raise DomainError("Keep the description under 300 characters.", field="description")
+    if receipt is not None:
+        _check_receipt(receipt)
+    claim = Claim(
+        organisation=event.organisation,
+        partner=partner,
+        event=event,
+        activity=activity,
+        kind=kind,
+        amount=amount,
+        description=description,
+        created_by=by,
+    )
+    if receipt is not None:
+        claim.receipt = receipt
+    with organisation_scope(event.organisation):
+        claim.full_clean(exclude=["organisation", "created_by", "receipt"])
+        claim.save()
+    return claim
+
+
+def _move(claim: Claim, move: str) -> None:
+    """Check the claim may make `move` from its current state (after locking its row)."""
+    with organisation_scope(claim.organisation):
+        current = Claim.objects.select_for_update().values_list("state", flat=True).get(pk=claim.pk)
+    claim.state = current
+    start, _ = TRANSITIONS[move]
+    if current != start:
+        label = State(current).label.lower()
+        raise DomainError(
+            f"This claim is {label}, so it cannot be {MOVE_WORDS[move]}. "
+            f"Only a {State(start).label.lower()} claim can."
+        )
+
+
+@transaction.atomic
+def claim_submit(*, claim: Claim, by: User | None) -> Claim:
+    """Send a draft claim for approval."""
+    _move(claim, "submit")
+    claim.state = State.SUBMITTED
+    claim.submitted_at = timezone.now()
+    claim.save(update_fields=["state", "submitted_at"])
+    return claim
+
+
+def _summary(claim: Claim, verb: str) -> str:
+    """An audit summary: the partner by pseudonym only."""
+    return (
+        f"{claim.get_kind_display()} claim of £{Decimal(claim.amount):.2f} for "
+        f"{claim.partner.pseudonym} ({claim.event.title}) {verb}."
+    )
+
+
+def _require_approver(claim: Claim, by: User, membership: Membership) -> None:
+    if (
+        membership.user_id != by.pk
+        or not membership.is_active
+        or membership.organisation_id != claim.organisation_id
+    ):
+        raise DomainError(f"Only members of {claim.organisation.name} can approve its claims.")
+    if membership.role == Role.ORGANISATION_ADMIN:
+        return
+    if membership.role != Role.TEAM_LEAD or claim.event.team_lead_id != by.pk:
+        raise DomainError(
+            "Only the organisation admin, or the event's team lead within their limit, "
+            "can approve claims."
+        )
+    limit = payment_settings(organisation=claim.organisation).team_lead_approval_limit
+    if claim.amount > limit:
+        raise DomainError(
+            f"Team leads can approve claims up to £{limit:.2f}. This claim is £{claim.amount:.2f}: "
+            "ask the organisation admin to approve it."
+        )
+
+
+@transaction.atomic
+def claim_approve(*, claim: Claim, by: User, membership: Membership) -> Claim:
+    """Approve a submitted claim; involvement payments need the partner's payment consent."""
+    _move(claim, "approve")
+    _require_approver(claim, by, membership)
+    if claim.kind == Claim.Kind.INVOLVEMENT:
+        consent_require(partner=claim.partner, purpose=Consent.Purpose.PAYMENT)
+    claim.state = State.APPROVED
+    claim.approved_at = timezone.now()
+    claim.approved_by = by
+    claim.save(update_fields=["state", "approved_at", "approved_by"])
+    audit_record(
+        organisation=claim.organisation,
+        actor=by,
+        action=PaymentAction.CLAIM_APPROVED,
+        partner=claim.partner,
+        summary=_summary(claim, "approved"),
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, reason: str, by: User | None) -> Claim:
+    """Turn down a submitted claim, saying why."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Say why the claim is rejected.", field="reason")
+    _move(claim, "reject")
+    claim.state = State.REJECTED
+    claim.rejected_reason = reason
+    claim.save(update_fields=["state", "rejected_reason"])
+    audit_record(
+        organisation=claim.organisation,
+        actor=by,
+        action=PaymentAction.CLAIM_REJECTED,
+        partner=claim.partner,
+        summary=_summary(claim, "rejected"),
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_mark_paid(*, claim: Claim, by: User | None) -> Claim:
+    """Record that an approved claim has been paid."""
+    _move(claim, "pay")
+    claim.state = State.PAID
+    claim.paid_at = timezone.now()
+    claim.save(update_fields=["state", "paid_at"])
+    audit_record(
+        organisation=claim.organisation,
+        actor=by,
+        action=PaymentAction.CLAIM_PAID,
+        partner=claim.partner,
+        summary=_summary(claim, "paid"),
+    )
+    return claim
+
+
+def benefits_notice_needed(*, partner: Partner) -> bool:
+    """True until the partner's first involvement payment is paid: show the benefits notice."""
+    with organisation_scope(partner.organisation):
+        return not Claim.objects.filter(
+            partner=partner, kind=Claim.Kind.INVOLVEMENT, state=State.PAID
+        ).exists()
