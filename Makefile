@@ -13,7 +13,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 RUN_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
 # The settings of the test run: production-like (DEBUG off), on loopback services.
-TEST_ENV := SECRET_KEY=test-secret-key-not-for-production-0123456789abcdefghij \
+TEST_ENV := DEBUG=false SECRET_KEY=test-secret-key-not-for-production-0123456789abcdefghij \
 	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	CELERY_TASK_ALWAYS_EAGER=true \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
@@ -36,8 +36,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
+var/local.env:
+	@mkdir -p var
+	@printf '# Development defaults for this checkout; the environment overrides them.\nDEBUG=true\n' > $@
+
 .PHONY: install
-install: $(VENV)/.installed node_modules/.installed ## Create .venv and install from the lock files.
+install: $(VENV)/.installed node_modules/.installed var/local.env ## Create .venv, install from the lock files, write var/local.env.
 
 .PHONY: lock
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network).

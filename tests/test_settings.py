@@ -20,7 +20,9 @@ PRODUCTION = {
 }
 
 
-def manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def manage(
+    *args: str, env: dict[str, str | None], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     full_env = {**PRODUCTION, **env, "VAR_DIR": str(tmp_path)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -34,13 +36,13 @@ def manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Comple
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
-    result = manage("check", env={"SECRET_KEY": None}, tmp_path=tmp_path)  # type: ignore[dict-item]
+    result = manage("check", env={"SECRET_KEY": None}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_development_starts_without_secret_key(tmp_path):
-    result = manage("check", env={"SECRET_KEY": None, "DEBUG": "true"}, tmp_path=tmp_path)  # type: ignore[dict-item]
+    result = manage("check", env={"SECRET_KEY": None, "DEBUG": "true"}, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
 
 
@@ -137,3 +139,20 @@ def test_email_verification_is_mandatory_in_production(tmp_path):
         "optional",
         "False",
     ]
+
+
+def test_local_env_file_gives_development_defaults(tmp_path):
+    (tmp_path / "local.env").write_text("# comment\nDEBUG=true\n\nNOT A SETTING\n")
+    code = "from django.conf import settings as s; print(s.DEBUG)"
+    result = manage(
+        "shell", "--no-imports", "-c", code, env={"SECRET_KEY": None}, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_the_environment_overrides_the_local_env_file(tmp_path):
+    (tmp_path / "local.env").write_text("DEBUG=true\n")
+    result = manage("check", env={"SECRET_KEY": None, "DEBUG": "false"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
