@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
     VAR_DIR=/app/var STATIC_ROOT=/app/staticfiles
 WORKDIR /app
 COPY requirements-production.lock ./
-RUN apt-get update && apt-get install -y --no-install-recommends libcairo2 \
+RUN apt-get update && apt-get install -y --no-install-recommends libcairo2 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir --require-hashes -r requirements-production.lock \
     && useradd --system --uid 1000 --home /app alwaysevents
