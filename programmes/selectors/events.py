@@ -17,7 +17,7 @@ from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from alwaysevents.tenancy.scope import organisation_scope
-from programmes import readiness
+from programmes import costs, readiness
 from programmes.formatting import format_hours
 from programmes.models import (
     AlwaysEvent,
@@ -297,14 +297,21 @@ class ValueSummary:
     benefits: dict[str, list[Impact]] = field(default_factory=dict)
     efficiencies: list[Impact] = field(default_factory=list)
     costs: list[Cost] = field(default_factory=list)
+    # Costs other apps know about (`programmes.costs`), such as partner payments.
+    cost_lines: list[costs.CostLine] = field(default_factory=list)
+
+    @property
+    def cost_lines_total(self) -> Decimal:
+        return sum((line.amount for line in self.cost_lines), Decimal("0"))
 
     @property
     def total_cost(self) -> Decimal:
-        return self.staff_cost + self.other_costs
+        return self.staff_cost + self.other_costs + self.cost_lines_total
 
 
 def event_value_summary(*, event: AlwaysEvent) -> ValueSummary:
-    """The cost-consequence summary: the team's estimate, from the app's own records."""
+    """The cost-consequence summary: the team's estimate, from the app's own records and the
+    cost lines other apps register (`programmes.costs`, one query each)."""
     organisation = event.organisation
     summary = ValueSummary()
     bands = dict(
@@ -328,6 +335,8 @@ def event_value_summary(*, event: AlwaysEvent) -> ValueSummary:
             summary.uncosted_hours += hours
     summary.costs = list(_scoped(Cost, organisation).filter(event=event))
     summary.other_costs = sum((c.amount for c in summary.costs), Decimal("0"))
+    with organisation_scope(organisation):
+        summary.cost_lines = costs.evaluate(event)
     for impact in _scoped(Impact, organisation).filter(event=event):
         if impact.is_efficiency:
             summary.efficiencies.append(impact)

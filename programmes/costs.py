@@ -1,0 +1,91 @@
+"""The cost-line registry: costs of an Always Event that other apps know about.
+
+The value summary (`programmes.selectors.events.event_value_summary`) adds staff time and the
+costs recorded here; other apps add lines of their own from their `AppConfig.ready()`
+(coproduction: "Partner payments and expenses"), so this app imports none of them. A line is a
+function of the event that returns an amount in pounds, in a constant number of queries (one,
+ideally), run inside the event's organisation scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from programmes.models import AlwaysEvent
+
+CostFunction = Callable[["AlwaysEvent"], Decimal]
+
+
+@dataclass(frozen=True)
+class CostSource:
+    key: str
+    label: str
+    func: CostFunction
+    app: str
+    position: int
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One line of an event's costs, as the value summary shows it."""
+
+    key: str
+    label: str
+    amount: Decimal
+    app: str = ""
+
+
+_registry: dict[str, CostSource] = {}
+
+
+def register(
+    *, key: str, label: str, app: str = "programmes", position: int = 50
+) -> Callable[[CostFunction], CostFunction]:
+    """Register `func(event) -> Decimal` as a cost line of every event's value summary.
+
+    `key` is unique across apps (prefix it with the app's name); registering the same key again
+    replaces the line, so `ready()` running twice is harmless. Lines show in `position` order.
+    """
+
+    def decorator(func: CostFunction) -> CostFunction:
+        _registry[key] = CostSource(key=key, label=label, func=func, app=app, position=position)
+        return func
+
+    return decorator
+
+
+def unregister(key: str) -> None:
+    _registry.pop(key, None)
+
+
+def sources() -> list[CostSource]:
+    return sorted(_registry.values(), key=lambda source: (source.position, source.key))
+
+
+def evaluate(event: AlwaysEvent) -> list[CostLine]:
+    """Every registered cost line of the event, with its amount."""
+    return [
+        CostLine(source.key, source.label, Decimal(source.func(event)), source.app)
+        for source in sources()
+    ]
+
+
+@contextmanager
+def registered(
+    *, key: str, label: str, func: CostFunction, app: str = "tests", position: int = 50
+) -> Iterator[None]:
+    """Register a cost line for the length of a block (tests)."""
+    previous = _registry.get(key)
+    register(key=key, label=label, app=app, position=position)(func)
+    try:
+        yield
+    finally:
+        if previous is None:
+            unregister(key)
+        else:
+            _registry[key] = previous
