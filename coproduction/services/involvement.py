@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.scope import organisation_scope
-from coproduction.models import Attendance, Insight, InvolvementActivity, Partner
+from coproduction.models import Attendance, EventPartner, Insight, InvolvementActivity, Partner
 from programmes.models import MAIN_PATH, AlwaysEvent, Membership, Stage
 
 if TYPE_CHECKING:
@@ -46,6 +46,14 @@ def _refuse_nhs_number(text: str, *, field: str, what: str) -> None:
         )
 
 
+def _require_open(event: AlwaysEvent, what: str) -> None:
+    if event.stage == Stage.CLOSED:
+        raise DomainError(
+            f"{event.title} is closed, so no {what} can be recorded: a closed Always Event "
+            "is kept as it was."
+        )
+
+
 def _not_in_future(day: dt.date, *, field: str) -> None:
     if day > timezone.localdate():
         raise DomainError("The date cannot be in the future.", field=field)
@@ -69,6 +77,7 @@ def insight_record(
     by: User | None,
 ) -> Insight:
     """Record something people said matters to them ("What matters to you?"), anonymised."""
+    _require_open(event, "insights")
     if source not in Insight.Source.values:
         raise DomainError("Choose where the insight came from.", field="source")
     _not_in_future(gathered_on, field="gathered_on")
@@ -118,8 +127,14 @@ def _clean_staff(event: AlwaysEvent, staff: Iterable[User]) -> list[int]:
     return list(people)
 
 
-def _clean_partners(event: AlwaysEvent, partners: Iterable[Partner]) -> list[int]:
-    """The ids of the partners, each a partner of the event's organisation."""
+def _clean_partners(
+    event: AlwaysEvent, partners: Iterable[Partner], already: Iterable[int] = ()
+) -> list[int]:
+    """The ids of the partners, each a partner of the event's organisation.
+
+    An anonymised partner cannot be newly recorded as attending (their identity is gone, so
+    nobody can say they were there); attendance recorded before the erasure (`already`) stays.
+    """
     chosen = {partner.pk: partner for partner in partners}
     if not chosen:
         return []
@@ -128,10 +143,20 @@ def _clean_partners(event: AlwaysEvent, partners: Iterable[Partner]) -> list[int
         raise DomainError(
             f"Someone chosen is not a partner of {event.organisation.name}.", field="partners"
         )
-    known = set(Partner.objects.filter(pk__in=chosen).values_list("pk", flat=True))
+    # The database's word on who is anonymised, not the (possibly stale) objects given.
+    known = dict(Partner.objects.filter(pk__in=chosen).values_list("pk", "anonymised_at"))
     if len(known) != len(chosen):
         raise DomainError(
             f"Someone chosen is not a partner of {event.organisation.name}.", field="partners"
+        )
+    kept = set(already)
+    erased = [p for pk, p in chosen.items() if pk not in kept and known[pk] is not None]
+    if erased:
+        names = ", ".join(p.pseudonym for p in erased)
+        raise DomainError(
+            f"{names} has been anonymised, so cannot be recorded as attending. "
+            "Add them as a new partner if they take part again.",
+            field="partners",
         )
     return list(chosen)
 
@@ -146,6 +171,26 @@ def _set_attendance(
         Attendance(organisation_id=activity.organisation_id, activity=activity, partner_id=pk)
         for pk in partner_ids
         if pk not in present
+    )
+    _link_to_event(activity, partner_ids)
+
+
+def _link_to_event(activity: InvolvementActivity, partner_ids: list[int]) -> None:
+    """Partners who attend an activity take part in its event: link those not linked yet,
+    from the day of the activity. A partner who left the event keeps their old link."""
+    linked = set(
+        EventPartner.objects.filter(event_id=activity.event_id, partner_id__in=partner_ids)
+        .values_list("partner_id", flat=True)
+    )
+    EventPartner.objects.bulk_create(
+        EventPartner(
+            organisation_id=activity.organisation_id,
+            event_id=activity.event_id,
+            partner_id=pk,
+            joined_on=activity.held_on,
+        )
+        for pk in partner_ids
+        if pk not in linked
     )
 
 
@@ -185,8 +230,9 @@ def activity_record(
 ) -> InvolvementActivity:
     """Record an involvement activity with who attended.
 
-    Partners must be partners of the event's organisation (they need not be linked to the event
-    yet); staff must be active members of it. The rung is judged jointly by staff and partners.
+    Partners must be partners of the event's organisation, not anonymised; those not yet linked
+    to the event are linked from the day of the activity. Staff must be active members of it.
+    The rung is judged jointly by staff and partners. A closed event takes no new activities.
     """
     title = " ".join(title.split())
     if not title:
@@ -202,6 +248,7 @@ def activity_record(
         raise DomainError(
             "Choose the stage the event was at, from Proposed to Spreading.", field="stage"
         )
+    _require_open(event, "activities")
     rung = _clean_rung(rung)
     value = _clean_hours(hours)
     decisions_influenced = decisions_influenced.strip()
@@ -239,8 +286,10 @@ def activity_update_attendance(
 ) -> InvolvementActivity:
     """Replace who attended an activity (staff and partners), with the same rules as recording."""
     event = activity.event
+    _require_open(event, "attendance")
     with organisation_scope(event.organisation):
         staff_ids = _clean_staff(event, staff)
-        partner_ids = _clean_partners(event, partners)
+        present = Attendance.objects.filter(activity=activity).values_list("partner_id", flat=True)
+        partner_ids = _clean_partners(event, partners, already=list(present))
         _set_attendance(activity, staff_ids, partner_ids)
     return activity

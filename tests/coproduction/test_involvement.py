@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from alwaysevents.exceptions import DomainError
-from coproduction.models import Attendance, Insight, InvolvementActivity, Partner
+from coproduction.models import Attendance, EventPartner, Insight, InvolvementActivity, Partner
+from coproduction.services import partners as partner_services
 from coproduction.services.involvement import (
     activity_record,
     activity_update_attendance,
@@ -297,3 +298,80 @@ def test_activity_update_attendance_keeps_the_old_list_when_refused(
     assert set(activity.staff.all()) == {editor}
     rows = _scoped(Attendance, organisation).filter(activity=activity)
     assert [r.partner_id for r in rows] == [a.pk]
+
+
+# --- closed events, anonymised partners, linking attendees to the event ---------------------------
+
+
+def test_activity_on_a_closed_event_is_refused(event, editor, organisation):
+    a = _partner(organisation, "A")
+    activity = _activity(event, editor, partners=[a])
+    type(event).objects.with_scope(organisation=organisation.pk).filter(pk=event.pk).update(
+        stage=Stage.CLOSED
+    )
+    event.refresh_from_db()
+    with pytest.raises(DomainError, match="is closed, so no activities can be recorded"):
+        _activity(event, editor)
+    with pytest.raises(DomainError, match="is closed, so no attendance can be recorded"):
+        activity_update_attendance(activity=activity, staff=[], partners=[], by=editor)
+    with pytest.raises(DomainError, match="is closed, so no insights can be recorded"):
+        insight_record(
+            event=event,
+            source=Insight.Source.CONVERSATION,
+            gathered_on=TODAY(),
+            theme="Knowing the plan",
+            quote="Nobody told me.",
+            by=editor,
+        )
+    assert _scoped(InvolvementActivity, organisation).count() == 1
+    assert [r.partner_id for r in _scoped(Attendance, organisation).all()] == [a.pk]
+
+
+def test_an_anonymised_partner_cannot_be_newly_recorded_as_attending(
+    event, editor, organisation
+):
+    kept, gone = _partner(organisation, "Kept"), _partner(organisation, "Gone")
+    earlier = _activity(event, editor, partners=[kept, gone])
+    partner_services.partner_anonymise(partner=gone, by=editor)
+    stale = Partner.objects.with_scope(organisation=organisation.pk).get(pk=gone.pk)
+    stale.anonymised_at = None  # an out-of-date object must not get them through
+    with pytest.raises(DomainError) as error:
+        _activity(event, editor, partners=[kept, stale])
+    assert error.value.field == "partners"
+    assert "Partner Gone has been anonymised" in error.value.message
+    assert _scoped(InvolvementActivity, organisation).count() == 1
+    # Their attendance from before the erasure stays when the list is changed...
+    activity_update_attendance(activity=earlier, staff=[], partners=[kept, gone], by=editor)
+    rows = _scoped(Attendance, organisation).filter(activity=earlier)
+    assert {r.partner_id for r in rows} == {kept.pk, gone.pk}
+    # ...but once taken off, they cannot be put back.
+    activity_update_attendance(activity=earlier, staff=[], partners=[kept], by=editor)
+    with pytest.raises(DomainError, match="has been anonymised"):
+        activity_update_attendance(activity=earlier, staff=[], partners=[kept, gone], by=editor)
+
+
+def test_attending_partners_are_linked_to_the_event(event, editor, organisation):
+    linked, new, left = (_partner(organisation, n) for n in ("Linked", "New", "Left"))
+    day = TODAY() - dt.timedelta(days=10)
+    partner_services.partner_join_event(
+        partner=linked, event=event, role="Co-design group", joined_on=day, by=editor
+    )
+    partner_services.partner_join_event(
+        partner=left, event=event, role="Adviser", joined_on=day, by=editor
+    )
+    partner_services.partner_leave_event(
+        partner=left, event=event, left_on=TODAY() - dt.timedelta(days=5), by=editor
+    )
+    held = TODAY() - dt.timedelta(days=7)
+    _activity(event, editor, partners=[linked, new, left], held_on=held)
+    links = {
+        link.partner_id: link for link in _scoped(EventPartner, organisation).filter(event=event)
+    }
+    assert set(links) == {linked.pk, new.pk, left.pk}
+    assert (links[new.pk].joined_on, links[new.pk].left_on, links[new.pk].role) == (held, None, "")
+    assert links[new.pk].organisation_id == organisation.pk
+    assert links[linked.pk].role == "Co-design group"  # existing links are left as they are
+    assert links[left.pk].left_on is not None
+    # Recording them again does not link them twice.
+    _activity(event, editor, partners=[new])
+    assert _scoped(EventPartner, organisation).filter(event=event, partner=new).count() == 1
