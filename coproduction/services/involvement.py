@@ -179,8 +179,9 @@ def _link_to_event(activity: InvolvementActivity, partner_ids: list[int]) -> Non
     """Partners who attend an activity take part in its event: link those not linked yet,
     from the day of the activity. A partner who left the event keeps their old link."""
     linked = set(
-        EventPartner.objects.filter(event_id=activity.event_id, partner_id__in=partner_ids)
-        .values_list("partner_id", flat=True)
+        EventPartner.objects.filter(
+            event_id=activity.event_id, partner_id__in=partner_ids
+        ).values_list("partner_id", flat=True)
     )
     EventPartner.objects.bulk_create(
         EventPartner(

@@ -4,6 +4,12 @@ A claim moves draft -> submitted -> approved -> paid, or submitted -> rejected; 
 The organisation admin approves any amount; the event's team lead approves up to the
 organisation's limit (`PaymentSettings`). Approval, rejection and payment write an
 `AuditEntry`, naming the partner by pseudonym only.
+
+Payments for involvement can affect a partner's benefits, so before a partner's first
+involvement payment is approved (or paid), whoever approves it confirms that the partner has
+been given the benefits-advice notice; the confirmation is itself an audit entry, and the
+notice is not asked for again. Expenses (travel, subsistence, cover) repay costs and do not
+need it.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from django.utils import timezone
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.scope import organisation_scope
 from coproduction.models import (
+    AuditEntry,
     Claim,
     Consent,
     EventPartner,
@@ -62,6 +69,7 @@ class PaymentAction:
     CLAIM_APPROVED = "claim_approved"
     CLAIM_REJECTED = "claim_rejected"
     CLAIM_PAID = "claim_paid"
+    BENEFITS_NOTICE_GIVEN = "benefits_notice_given"
 
 
 # --- settings and rates -------------------------------------------------------------------------
@@ -118,7 +126,8 @@ def payment_rate_set(
 # --- claims -------------------------------------------------------------------------------------
 
 
-def _check_receipt(receipt: UploadedFile) -> None:
+def _check_receipt(receipt: UploadedFile) -> str:
+    """Refuse anything but a PDF, PNG or JPEG of at most 10 MB; return the type's suffix."""
     if receipt.size is not None and receipt.size > RECEIPT_MAX_BYTES:
         raise DomainError("The receipt is too big: it must be 10 MB or smaller.", field="receipt")
     receipt.seek(0)
@@ -126,11 +135,22 @@ def _check_receipt(receipt: UploadedFile) -> None:
     receipt.seek(0)
     if not head:
         raise DomainError("The receipt file is empty.", field="receipt")
-    if not any(head.startswith(signature) for signature, _ in RECEIPT_SIGNATURES):
+    suffix = receipt_suffix(head)
+    if suffix is None:
         raise DomainError(
-            "The receipt must be a PDF, PNG or JPEG file (a photo or scan is fine).",
+            "The receipt must be a PDF, PNG or JPEG file (a photo or scan is fine). "
+            "This file is none of those, whatever its name says.",
             field="receipt",
         )
+    return suffix
+
+
+def receipt_suffix(head: bytes) -> str | None:
+    """The file type of a receipt from its first bytes (".pdf", ".png", ".jpg"), or None."""
+    for signature, suffix in RECEIPT_SIGNATURES:
+        if head.startswith(signature):
+            return suffix
+    return None
 
 
 def _takes_part(partner: Partner, event: AlwaysEvent) -> bool:
@@ -176,8 +196,7 @@ def claim_create(
     description = " ".join(description.split())
     if len(description) > Claim._meta.get_field("description").max_length:  # type: ignore[operator]
         raise DomainError("Keep the description under 300 characters.", field="description")
-    if receipt is not None:
-        _check_receipt(receipt)
+    suffix = _check_receipt(receipt) if receipt is not None else ""
     claim = Claim(
         organisation=event.organisation,
         partner=partner,
@@ -189,6 +208,8 @@ def claim_create(
         created_by=by,
     )
     if receipt is not None:
+        # Stored under a random name with the suffix of what the file is, not what it is called.
+        receipt.name = f"receipt{suffix}"
         claim.receipt = receipt
     with organisation_scope(event.organisation):
         claim.full_clean(exclude=["organisation", "created_by", "receipt"])
@@ -228,35 +249,44 @@ def _summary(claim: Claim, verb: str) -> str:
     )
 
 
-def _require_approver(claim: Claim, by: User, membership: Membership) -> None:
+def _require_approver(
+    claim: Claim, by: User, membership: Membership, verb: str = "approve {}"
+) -> None:
+    """`verb` with a gap for the claim(s): "approve {}", "mark {} as paid"."""
     if (
         membership.user_id != by.pk
         or not membership.is_active
         or membership.organisation_id != claim.organisation_id
     ):
-        raise DomainError(f"Only members of {claim.organisation.name} can approve its claims.")
+        raise DomainError(
+            f"Only members of {claim.organisation.name} can {verb.format('its claims')}."
+        )
     if membership.role == Role.ORGANISATION_ADMIN:
         return
     if membership.role != Role.TEAM_LEAD or claim.event.team_lead_id != by.pk:
         raise DomainError(
-            "Only the organisation admin, or the event's team lead within their limit, "
-            "can approve claims."
+            f"Only the organisation admin, or the event's team lead within their limit, "
+            f"can {verb.format('claims')}."
         )
     limit = payment_settings(organisation=claim.organisation).team_lead_approval_limit
     if claim.amount > limit:
         raise DomainError(
-            f"Team leads can approve claims up to £{limit:.2f}. This claim is £{claim.amount:.2f}: "
-            "ask the organisation admin to approve it."
+            f"Team leads can {verb.format('claims')} up to £{limit:.2f}. This claim is "
+            f"£{claim.amount:.2f}: ask the organisation admin to {verb.format('it')}."
         )
 
 
 @transaction.atomic
-def claim_approve(*, claim: Claim, by: User, membership: Membership) -> Claim:
-    """Approve a submitted claim; involvement payments need the partner's payment consent."""
+def claim_approve(
+    *, claim: Claim, by: User, membership: Membership, benefits_notice_confirmed: bool = False
+) -> Claim:
+    """Approve a submitted claim; involvement payments need the partner's payment consent and,
+    the first time, confirmation that they were given the benefits-advice notice."""
     _move(claim, "approve")
     _require_approver(claim, by, membership)
     if claim.kind == Claim.Kind.INVOLVEMENT:
         consent_require(partner=claim.partner, purpose=Consent.Purpose.PAYMENT)
+    _require_benefits_notice(claim, by, confirmed=benefits_notice_confirmed)
     claim.state = State.APPROVED
     claim.approved_at = timezone.now()
     claim.approved_by = by
@@ -272,12 +302,17 @@ def claim_approve(*, claim: Claim, by: User, membership: Membership) -> Claim:
 
 
 @transaction.atomic
-def claim_reject(*, claim: Claim, reason: str, by: User | None) -> Claim:
-    """Turn down a submitted claim, saying why."""
+def claim_reject(
+    *, claim: Claim, reason: str, by: User | None, membership: Membership | None = None
+) -> Claim:
+    """Turn down a submitted claim, saying why. With `membership` (as pages pass it), only
+    someone who could approve the claim may reject it."""
     reason = reason.strip()
     if not reason:
         raise DomainError("Say why the claim is rejected.", field="reason")
     _move(claim, "reject")
+    if membership is not None and by is not None:
+        _require_approver(claim, by, membership, verb="reject {}")
     claim.state = State.REJECTED
     claim.rejected_reason = reason
     claim.save(update_fields=["state", "rejected_reason"])
@@ -292,9 +327,20 @@ def claim_reject(*, claim: Claim, reason: str, by: User | None) -> Claim:
 
 
 @transaction.atomic
-def claim_mark_paid(*, claim: Claim, by: User | None) -> Claim:
-    """Record that an approved claim has been paid."""
+def claim_mark_paid(
+    *,
+    claim: Claim,
+    by: User | None,
+    membership: Membership | None = None,
+    benefits_notice_confirmed: bool = False,
+) -> Claim:
+    """Record that an approved claim has been paid (after the benefits-advice notice, for a
+    partner's first involvement payment, if it was not confirmed when it was approved). With
+    `membership` (as pages pass it), only someone who could approve the claim may do it."""
     _move(claim, "pay")
+    if membership is not None and by is not None:
+        _require_approver(claim, by, membership, verb="mark {} as paid")
+    _require_benefits_notice(claim, by, confirmed=benefits_notice_confirmed)
     claim.state = State.PAID
     claim.paid_at = timezone.now()
     claim.save(update_fields=["state", "paid_at"])
@@ -308,9 +354,60 @@ def claim_mark_paid(*, claim: Claim, by: User | None) -> Claim:
     return claim
 
 
+# --- the benefits-advice notice -----------------------------------------------------------------
+
+
+def benefits_notice_given(*, partner: Partner) -> bool:
+    """Whether someone has confirmed the partner was given the benefits-advice notice."""
+    with organisation_scope(partner.organisation):
+        return AuditEntry.objects.filter(
+            partner=partner, action=PaymentAction.BENEFITS_NOTICE_GIVEN
+        ).exists()
+
+
 def benefits_notice_needed(*, partner: Partner) -> bool:
-    """True until the partner's first involvement payment is paid: show the benefits notice."""
+    """True until the partner is known to have had the benefits-advice notice: it has been
+    confirmed (`benefits_notice_record`), or an involvement payment of theirs has been paid."""
+    if benefits_notice_given(partner=partner):
+        return False
     with organisation_scope(partner.organisation):
         return not Claim.objects.filter(
             partner=partner, kind=Claim.Kind.INVOLVEMENT, state=State.PAID
         ).exists()
+
+
+@transaction.atomic
+def benefits_notice_record(*, partner: Partner, by: User | None) -> AuditEntry:
+    """Record (in the audit log) that the partner was given the benefits-advice notice."""
+    if partner.is_anonymised:
+        raise DomainError(f"{partner.pseudonym} has been anonymised: nothing new can be recorded.")
+    with organisation_scope(partner.organisation):
+        Partner.objects.select_for_update().filter(pk=partner.pk).first()
+        found = AuditEntry.objects.filter(
+            partner=partner, action=PaymentAction.BENEFITS_NOTICE_GIVEN
+        ).first()
+    if found is not None:
+        return found
+    return audit_record(
+        organisation=partner.organisation,
+        actor=by,
+        action=PaymentAction.BENEFITS_NOTICE_GIVEN,
+        partner=partner,
+        summary=(
+            f"{partner.pseudonym} was given the benefits-advice notice before their first "
+            "involvement payment."
+        ),
+    )
+
+
+def _require_benefits_notice(claim: Claim, by: User | None, *, confirmed: bool) -> None:
+    """A partner's first involvement payment waits for the benefits-advice notice."""
+    if claim.kind != Claim.Kind.INVOLVEMENT or not benefits_notice_needed(partner=claim.partner):
+        return
+    if not confirmed:
+        raise DomainError(
+            "This is their first involvement payment. Payments can affect the benefits someone "
+            "receives: give them the benefits-advice notice, then tick to confirm you did.",
+            field="benefits_notice_confirmed",
+        )
+    benefits_notice_record(partner=claim.partner, by=by)

@@ -327,9 +327,7 @@ def test_activity_on_a_closed_event_is_refused(event, editor, organisation):
     assert [r.partner_id for r in _scoped(Attendance, organisation).all()] == [a.pk]
 
 
-def test_an_anonymised_partner_cannot_be_newly_recorded_as_attending(
-    event, editor, organisation
-):
+def test_an_anonymised_partner_cannot_be_newly_recorded_as_attending(event, editor, organisation):
     kept, gone = _partner(organisation, "Kept"), _partner(organisation, "Gone")
     earlier = _activity(event, editor, partners=[kept, gone])
     partner_services.partner_anonymise(partner=gone, by=editor)

@@ -69,7 +69,12 @@ def submitted(partner, event, by, **kwargs) -> Claim:
 
 def approved(partner, event, admin, organisation, **kwargs) -> Claim:
     claim = submitted(partner, event, admin, **kwargs)
-    return services.claim_approve(claim=claim, by=admin, membership=membership(admin, organisation))
+    return services.claim_approve(
+        claim=claim,
+        by=admin,
+        membership=membership(admin, organisation),
+        benefits_notice_confirmed=True,
+    )
 
 
 def fresh(claim: Claim) -> Claim:
@@ -419,7 +424,10 @@ def test_involvement_payment_needs_payment_consent(organisation, event, partner,
     assert fresh(claim).state == State.SUBMITTED
     ConsentFactory(partner=partner, purpose=Consent.Purpose.PAYMENT)
     services.claim_approve(
-        claim=claim, by=org_admin, membership=membership(org_admin, organisation)
+        claim=claim,
+        by=org_admin,
+        membership=membership(org_admin, organisation),
+        benefits_notice_confirmed=True,
     )
     assert fresh(claim).state == State.APPROVED
 
@@ -467,7 +475,7 @@ def test_submit_and_create_are_not_audited(organisation, event, partner, editor)
 # --- benefits notice ----------------------------------------------------------------------------
 
 
-def test_benefits_notice_until_first_involvement_payment_is_paid(
+def test_first_involvement_payment_needs_the_benefits_notice(
     organisation, event, partner, org_admin
 ):
     ConsentFactory(partner=partner, purpose=Consent.Purpose.PAYMENT)
@@ -475,10 +483,101 @@ def test_benefits_notice_until_first_involvement_payment_is_paid(
     travel = approved(partner, event, org_admin, organisation)
     services.claim_mark_paid(claim=travel, by=org_admin)
     assert services.benefits_notice_needed(partner=partner)  # expenses are not payments
-    claim = approved(partner, event, org_admin, organisation, kind=Kind.INVOLVEMENT)
-    assert services.benefits_notice_needed(partner=partner)  # approved, not yet paid
-    services.claim_mark_paid(claim=claim, by=org_admin)
+    assert audits(organisation)[-1].action == services.PaymentAction.CLAIM_PAID
+    claim = submitted(partner, event, org_admin, kind=Kind.INVOLVEMENT, amount="40")
+    admin = membership(org_admin, organisation)
+    with pytest.raises(DomainError, match="give them the benefits-advice notice") as error:
+        services.claim_approve(claim=claim, by=org_admin, membership=admin)
+    assert error.value.field == "benefits_notice_confirmed"
+    assert fresh(claim).state == State.SUBMITTED
+    services.claim_approve(
+        claim=claim, by=org_admin, membership=admin, benefits_notice_confirmed=True
+    )
     assert not services.benefits_notice_needed(partner=partner)
+    notice = [e for e in audits(organisation) if e.action == "benefits_notice_given"]
+    assert [(e.actor_id, e.partner_id) for e in notice] == [(org_admin.pk, partner.pk)]
+    assert partner.pseudonym in notice[0].summary
+    assert partner.display_name not in notice[0].summary
+    # Not asked again: the payment, and their next claim, go through without it.
+    services.claim_mark_paid(claim=claim, by=org_admin)
+    later = submitted(partner, event, org_admin, kind=Kind.INVOLVEMENT, amount="40")
+    services.claim_approve(claim=later, by=org_admin, membership=admin)
+    assert len([e for e in audits(organisation) if e.action == "benefits_notice_given"]) == 1
+
+
+def test_the_notice_is_asked_for_when_paying_a_claim_approved_without_it(
+    organisation, event, partner, org_admin
+):
+    ConsentFactory(partner=partner, purpose=Consent.Purpose.PAYMENT)
+    claim = submitted(partner, event, org_admin, kind=Kind.INVOLVEMENT, amount="40")
+    # As if approved before the notice was recorded by the app.
+    Claim.objects.with_scope(organisation=organisation.pk).filter(pk=claim.pk).update(
+        state=State.APPROVED
+    )
+    with pytest.raises(DomainError, match="benefits-advice notice"):
+        services.claim_mark_paid(claim=fresh(claim), by=org_admin)
+    assert fresh(claim).state == State.APPROVED
+    services.claim_mark_paid(claim=fresh(claim), by=org_admin, benefits_notice_confirmed=True)
+    assert fresh(claim).state == State.PAID
+    assert services.benefits_notice_given(partner=partner)
+
+
+def test_a_paid_involvement_payment_means_the_notice_was_given(
+    organisation, event, partner, org_admin
+):
+    claim = submitted(partner, event, org_admin, kind=Kind.INVOLVEMENT, amount="40")
+    Claim.objects.with_scope(organisation=organisation.pk).filter(pk=claim.pk).update(
+        state=State.PAID
+    )  # paid before the app recorded notices
+    assert not services.benefits_notice_needed(partner=partner)
+    assert not services.benefits_notice_given(partner=partner)
+
+
+def test_benefits_notice_record_once(organisation, partner, org_admin, editor):
+    first = services.benefits_notice_record(partner=partner, by=org_admin)
+    assert services.benefits_notice_record(partner=partner, by=editor) == first
+    partner_services.partner_anonymise(partner=partner, by=org_admin)
+    with pytest.raises(DomainError, match="anonymised"):
+        services.benefits_notice_record(partner=partner, by=org_admin)
+
+
+def test_reject_and_pay_with_a_membership_follow_the_approval_rules(
+    organisation, event, partner, editor, org_admin, viewer
+):
+    lead = membership(editor, organisation)
+    big = submitted(partner, event, editor, amount="80")
+    with pytest.raises(DomainError, match="Team leads can reject claims up to £50.00"):
+        services.claim_reject(claim=big, reason="No receipt.", by=editor, membership=lead)
+    with pytest.raises(DomainError, match="can reject claims"):
+        services.claim_reject(
+            claim=big, reason="No.", by=viewer, membership=membership(viewer, organisation)
+        )
+    services.claim_reject(
+        claim=big,
+        reason="No receipt.",
+        by=org_admin,
+        membership=membership(org_admin, organisation),
+    )
+    small = approved(partner, event, editor, organisation, amount="20")
+    services.claim_mark_paid(claim=small, by=editor, membership=lead)
+    assert fresh(small).state == State.PAID
+    over = approved(partner, event, org_admin, organisation, amount="60")
+    with pytest.raises(
+        DomainError, match="Team leads can mark claims as paid up to £50.00.*to mark it as paid"
+    ):
+        services.claim_mark_paid(claim=over, by=editor, membership=lead)
+    assert fresh(over).state == State.APPROVED
+
+
+def test_receipts_are_stored_under_the_suffix_of_their_content(event, partner, editor):
+    claim = make_claim(
+        partner,
+        event,
+        editor,
+        receipt=SimpleUploadedFile("invoice.html", PNG, content_type="text/html"),
+    )
+    assert claim.receipt.name.endswith(".png")
+    assert "invoice" not in claim.receipt.name
 
 
 # --- totals -------------------------------------------------------------------------------------
