@@ -546,7 +546,7 @@ def test_reject_and_pay_with_a_membership_follow_the_approval_rules(
 ):
     lead = membership(editor, organisation)
     big = submitted(partner, event, editor, amount="80")
-    with pytest.raises(DomainError, match="Team leads can reject claims up to £50.00"):
+    with pytest.raises(DomainError, match=r"Team leads can reject claims up to £50\.00"):
         services.claim_reject(claim=big, reason="No receipt.", by=editor, membership=lead)
     with pytest.raises(DomainError, match="can reject claims"):
         services.claim_reject(
@@ -563,7 +563,7 @@ def test_reject_and_pay_with_a_membership_follow_the_approval_rules(
     assert fresh(small).state == State.PAID
     over = approved(partner, event, org_admin, organisation, amount="60")
     with pytest.raises(
-        DomainError, match="Team leads can mark claims as paid up to £50.00.*to mark it as paid"
+        DomainError, match=r"Team leads can mark claims as paid up to £50\.00.*to mark it as paid"
     ):
         services.claim_mark_paid(claim=over, by=editor, membership=lead)
     assert fresh(over).state == State.APPROVED
