@@ -7,7 +7,9 @@ class CoproductionConfig(AppConfig):
 
     def ready(self) -> None:
         from coproduction import checks
+        from coproduction.selectors.payments import register_cost_line
         from programmes.views.event_base import register_tab
 
         checks.register_all()
+        register_cost_line()
         register_tab("coproduction:event-coproduction", "Co-production", 33)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from coproduction.models import AccessNeed, Consent, Insight, InvolvementActivity, Partner
+from coproduction.models import (
+    AccessNeed,
+    Claim,
+    Consent,
+    Insight,
+    InvolvementActivity,
+    Partner,
+)
 from coproduction.selectors.partners import PartnerRow
 from programmes.models import MAIN_PATH, Stage
 
@@ -162,3 +170,100 @@ class SignOffForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signed_on"].initial = timezone.localdate()
+
+
+# --- payments -----------------------------------------------------------------------------------
+
+MONEY = {"max_digits": 8, "decimal_places": 2}
+RECEIPT_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+
+
+class PaymentRateForm(forms.Form):
+    level = forms.CharField(
+        label="Level of involvement",
+        max_length=60,
+        help_text="A few words, for example: attendance, half day, full day.",
+    )
+    amount = forms.DecimalField(label="Amount (£)", min_value=0, **MONEY)
+    effective_from = forms.DateField(
+        label="From",
+        widget=DATE,
+        help_text="The rate applies from this date; an earlier rate for the level stops then.",
+    )
+
+
+class PaymentSettingsForm(forms.Form):
+    team_lead_approval_limit = forms.DecimalField(
+        label="Team leads may approve claims up to (£)",
+        min_value=0,
+        help_text="Claims above this need the organisation admin. £0 means only the admin.",
+        **MONEY,
+    )
+
+
+class ClaimForm(forms.Form):
+    partner = forms.TypedChoiceField(label="Partner", coerce=int, choices=[])
+    kind = forms.ChoiceField(label="What the claim is for", choices=[("", "Choose…")])
+    amount = forms.DecimalField(label="Amount (£)", min_value=Decimal("0.01"), **MONEY)
+    activity = forms.TypedChoiceField(
+        label="Activity it is for (optional)",
+        coerce=int,
+        empty_value=None,
+        choices=[],
+        required=False,
+    )
+    description = forms.CharField(
+        label="Details (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example: bus fare to and from the workshop.",
+    )
+    receipt = forms.FileField(
+        label="Receipt (optional)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": RECEIPT_ACCEPT}),
+        help_text="A PDF, PNG or JPEG file of up to 10 MB. A photo or scan is fine.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        partners: Iterable[PartnerRow] = (),
+        activities: Iterable[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [("", "Choose…")] + [  # type: ignore[attr-defined]
+            (row.partner_id, row.name) for row in partners
+        ]
+        self.fields["kind"].choices = [("", "Choose…"), *Claim.Kind.choices]  # type: ignore[attr-defined]
+        self.fields["activity"].choices = [("", "None"), *activities]  # type: ignore[attr-defined]
+
+
+class SubmitClaimForm(forms.Form):
+    """No fields: the button is the confirmation."""
+
+
+class DecideClaimForm(forms.Form):
+    """Approve, or mark paid; with the benefits-advice confirmation when it is still needed."""
+
+    def __init__(self, *args: Any, notice_for: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if notice_for:
+            self.fields["benefits_notice_confirmed"] = forms.BooleanField(
+                label=f"{notice_for} has been given the benefits-advice notice above",
+                error_messages={
+                    "required": "Tick to confirm they have been given the benefits-advice "
+                    "notice before their first payment."
+                },
+            )
+
+
+class RejectClaimForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is rejected",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        help_text="The team lead and the partner will want to know, so say it plainly.",
+        error_messages={"required": "Say why the claim is rejected."},
+    )

@@ -4,17 +4,22 @@
   event the partner takes part in (the event's `team_lead`, while the partner has not left it).
 - Display name and the access-needs flag: every team member, team lead and organisation admin.
 - Sponsors (and the programme): counts only.
+- Partner payments: the claims of an event (who is paid what, their receipts) are payment
+  details, so only the organisation admin and the event's team lead see and handle them;
+  everyone else in the organisation sees the event's totals. The team lead decides (approves,
+  rejects, marks paid) claims up to the organisation's limit, the organisation admin any.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from coproduction.models import EventPartner
 from programmes.models import Role
 
 if TYPE_CHECKING:
-    from coproduction.models import Partner
+    from coproduction.models import Claim, Partner
     from programmes.models import AlwaysEvent, Membership
 
 PARTNER_MANAGERS = frozenset({Role.TEAM_LEAD, Role.ORGANISATION_ADMIN})
@@ -74,3 +79,28 @@ def can_anonymise_partner(membership: Membership, partner: Partner) -> bool:
 def can_read_audit(membership: Membership) -> bool:
     """The audit log of consent changes, erasures and payment approvals."""
     return membership.is_active and membership.role == Role.ORGANISATION_ADMIN
+
+
+# --- payments -----------------------------------------------------------------------------------
+
+
+def can_set_payment_rates(membership: Membership) -> bool:
+    """Payment rates, involvement levels and the team lead's approval limit."""
+    return membership.is_active and membership.role == Role.ORGANISATION_ADMIN
+
+
+def can_handle_claims(membership: Membership, event: AlwaysEvent) -> bool:
+    """See the event's claims and receipts, start claims and submit them."""
+    if not _in_organisation(membership, event.organisation_id):
+        return False
+    if membership.role == Role.ORGANISATION_ADMIN:
+        return True
+    return membership.role == Role.TEAM_LEAD and event.team_lead_id == membership.user_id
+
+
+def can_decide_claim(membership: Membership, claim: Claim, limit: Decimal) -> bool:
+    """Approve, reject or mark paid: the organisation admin, or the event's team lead when the
+    claim is within `limit` (the organisation's team lead approval limit)."""
+    if not can_handle_claims(membership, claim.event):
+        return False
+    return membership.role == Role.ORGANISATION_ADMIN or Decimal(claim.amount) <= limit

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduction.views import event, partners
+from coproduction.views import event, partners, payments
 
 app_name = "coproduction"
 
@@ -19,4 +19,20 @@ urlpatterns = [
         name="partner-detail",
     ),
     path(f"{ORG}coproduction/audit/", partners.AuditLogView.as_view(), name="audit"),
+    path(
+        f"{ORG}coproduction/payments/",
+        payments.PaymentSettingsView.as_view(),
+        name="payment-settings",
+    ),
+    path(f"{EVENT}payments/", payments.EventPaymentsView.as_view(), name="event-payments"),
+    path(
+        f"{EVENT}payments/<int:claim_pk>/",
+        payments.ClaimDetailView.as_view(),
+        name="claim-detail",
+    ),
+    path(
+        f"{EVENT}payments/<int:claim_pk>/receipt/",
+        payments.ClaimReceiptView.as_view(),
+        name="claim-receipt",
+    ),
 ]

@@ -34,6 +34,7 @@ from coproduction.models import (
     PaymentRate,
     PaymentSettings,
 )
+from coproduction.selectors.payments import BENEFITS_NOTICE_GIVEN
 from coproduction.services.partners import audit_record, consent_require
 from programmes.models import AlwaysEvent, Membership, Organisation, Role
 
@@ -69,7 +70,7 @@ class PaymentAction:
     CLAIM_APPROVED = "claim_approved"
     CLAIM_REJECTED = "claim_rejected"
     CLAIM_PAID = "claim_paid"
-    BENEFITS_NOTICE_GIVEN = "benefits_notice_given"
+    BENEFITS_NOTICE_GIVEN = BENEFITS_NOTICE_GIVEN
 
 
 # --- settings and rates -------------------------------------------------------------------------

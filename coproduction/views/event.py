@@ -13,6 +13,7 @@ from coproduction.forms import RUNG_EXPLANATIONS, ActivityForm, InsightForm, Par
 from coproduction.models import Partner
 from coproduction.selectors import involvement as involvement_selectors
 from coproduction.selectors import partners as partner_selectors
+from coproduction.selectors import payments as payment_selectors
 from coproduction.services import involvement as involvement_services
 from coproduction.services import partners as partner_services
 from programmes import permissions
@@ -84,6 +85,8 @@ class EventCoproductionView(ActionFormsView):
             insights=involvement_selectors.insight_list(event=self.event),
             activities=involvement_selectors.activity_list(event=self.event),
             rung_explanations=RUNG_EXPLANATIONS,
+            payments=payment_selectors.claim_totals(event=self.event),
+            can_handle_claims=cp_permissions.can_handle_claims(self.membership, self.event),
         )
         return context
 
