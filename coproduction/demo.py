@@ -6,7 +6,8 @@ with example.org email addresses and phone numbers from the range Ofcom keeps fo
 have happened: partners with their access needs and consents, their part in the demo events
 (Discovering or beyond), insights with themes, involvement activities across the stages at
 different rungs of the ladder with who attended, partner sign-offs of vision statements, one
-withdrawn consent and one anonymised partner (so the erasure shows). The services stamp "now",
+withdrawn consent and one anonymised partner (so the erasure shows), and payment rates and
+claims in every state (`seed_payments`). The services stamp "now",
 so afterwards the timestamps are moved back to the day each step happened (queryset updates);
 every date is relative to `today`.
 
@@ -32,10 +33,12 @@ from alwaysevents.tenancy.scope import organisation_scope
 from coproduction.models import (
     AccessNeed,
     AuditEntry,
+    Claim,
     Consent,
     Insight,
     InvolvementActivity,
     Partner,
+    PaymentRate,
 )
 from coproduction.services import involvement as involvement_services
 from coproduction.services import partners as partner_services
@@ -743,18 +746,20 @@ SPECS: dict[str, OrganisationSpec] = {"northfield": NORTHFIELD, "riverside": RIV
 def seed_coproduction(
     organisation: Organisation, *, people: Mapping[str, User], today: dt.date | None = None
 ) -> None:
-    """The partners and involvement of a named demo organisation, once.
+    """The partners, involvement and payments of a named demo organisation, once each.
 
     `people` maps the local part of each demo email ("lead", "staff", "nurse1") to its user.
-    An organisation that already has partners is left alone.
+    An organisation that already has partners keeps them; payments are seeded once on their
+    own (`seed_payments`).
     """
     spec = SPECS.get(organisation.slug)
     if spec is None:
         return
     with organisation_scope(organisation):
-        if Partner.objects.exists():
-            return
-    _Seeder(organisation, people, today or timezone.localdate(), spec).run()
+        seeded = Partner.objects.exists()
+    if not seeded:
+        _Seeder(organisation, people, today or timezone.localdate(), spec).run()
+    seed_payments(organisation, people=people, today=today)
 
 
 class _Seeder:
@@ -907,3 +912,332 @@ class _Seeder:
             )
             self.later(Consent, consent.pk, given_at=at)
             self._audit_at(since, at)
+
+
+# --- payments -------------------------------------------------------------------------------------
+#
+# Rates (one superseded), the team lead's approval limit and a few claims in each state, on the
+# main events. Receipts are made here: a one-page PDF and a small PNG, clearly marked as demo.
+# Idempotent on its own: an organisation that already has rates or claims is left alone, so it
+# also runs for databases seeded before payments existed.
+
+
+@dataclass(frozen=True)
+class RateSpec:
+    level: str
+    amount: str
+    from_ago: int
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    event: str
+    partner: str
+    kind: str
+    amount: str
+    state: str
+    ago: int  # when it was started; each later step a few days after
+    description: str
+    receipt: str = ""  # "pdf" or "png"
+    reason: str = ""  # why it was rejected
+    approver: str = "orgadmin"  # "lead" within the limit
+
+
+@dataclass(frozen=True)
+class PaymentSpec:
+    limit: str
+    rates: tuple[RateSpec, ...]
+    claims: tuple[ClaimSpec, ...]
+
+
+K = Claim.Kind
+S = Claim.State
+
+PAYMENT_SPECS: dict[str, PaymentSpec] = {
+    "northfield": PaymentSpec(
+        limit="50",
+        rates=(
+            RateSpec("attendance", "20", 400),
+            RateSpec("half day", "40", 400),
+            RateSpec("half day", "45", 90),
+            RateSpec("full day", "80", 400),
+            RateSpec("full day", "90", 90),
+        ),
+        claims=(
+            ClaimSpec(
+                WARD_7,
+                "pat",
+                K.TRAVEL,
+                "6.80",
+                S.PAID,
+                60,
+                "Bus fares to and from the co-design group",
+                receipt="png",
+                approver="lead",
+            ),
+            ClaimSpec(
+                WARD_7,
+                "jordan",
+                K.TRAVEL,
+                "14.20",
+                S.PAID,
+                45,
+                "Taxi to the testing session (step-free)",
+                receipt="pdf",
+                approver="lead",
+            ),
+            ClaimSpec(
+                WARD_7,
+                "sam",
+                K.SUBSISTENCE,
+                "7.50",
+                S.APPROVED,
+                20,
+                "Lunch on the workshop day",
+                receipt="pdf",
+                approver="lead",
+            ),
+            ClaimSpec(
+                WARD_7,
+                "pat",
+                K.CARER_COVER,
+                "64.00",
+                S.APPROVED,
+                18,
+                "Sitter for Pat's husband during the full-day workshop",
+                receipt="pdf",
+            ),
+            ClaimSpec(
+                WARD_7,
+                "pat",
+                K.INVOLVEMENT,
+                "45.00",
+                S.SUBMITTED,
+                6,
+                "Half day at the co-design workshop",
+            ),
+            ClaimSpec(
+                WARD_7,
+                "sam",
+                K.TRAVEL,
+                "9.60",
+                S.SUBMITTED,
+                5,
+                "Parking for two sessions",
+                receipt="png",
+            ),
+            ClaimSpec(
+                WARD_7,
+                "jordan",
+                K.TRAVEL,
+                "14.20",
+                S.REJECTED,
+                30,
+                "Taxi to the testing session",
+                reason="Already claimed: the same journey was paid on an earlier claim.",
+            ),
+            ClaimSpec(WARD_7, "sam", K.TRAVEL, "4.20", S.DRAFT, 1, "Bus fare"),
+        ),
+    ),
+    "riverside": PaymentSpec(
+        limit="75",
+        rates=(
+            RateSpec("attendance", "25", 300),
+            RateSpec("half day", "50", 300),
+        ),
+        claims=(
+            ClaimSpec(
+                WILLOW,
+                "robin",
+                K.INVOLVEMENT,
+                "50.00",
+                S.PAID,
+                50,
+                "Half day: letter to families workshop",
+            ),
+            ClaimSpec(
+                WILLOW,
+                "robin",
+                K.TRAVEL,
+                "11.00",
+                S.APPROVED,
+                12,
+                "Train fare",
+                receipt="pdf",
+                approver="lead",
+            ),
+            ClaimSpec(
+                WILLOW,
+                "casey",
+                K.CARER_COVER,
+                "30.00",
+                S.SUBMITTED,
+                4,
+                "Childcare for the afternoon session",
+                receipt="png",
+            ),
+            ClaimSpec(
+                WILLOW,
+                "casey",
+                K.SUBSISTENCE,
+                "5.00",
+                S.REJECTED,
+                25,
+                "Coffee",
+                reason="Refreshments were provided at the session.",
+            ),
+            ClaimSpec(WILLOW, "jamie", K.TRAVEL, "3.40", S.DRAFT, 2, "Bus fare"),
+        ),
+    ),
+}
+
+
+def demo_receipt_pdf(text: str) -> bytes:
+    """A one-page PDF that says `text` (ASCII), with a correct cross-reference table."""
+    stream = f"BT /F1 14 Tf 40 100 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 200] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def demo_receipt_png(width: int = 48, height: int = 32) -> bytes:
+    """A small PNG: a pale receipt with a few grey lines of 'writing'."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)  # no filter
+        for x in range(width):
+            writing = y % 6 == 3 and 6 <= x < width - 6 - (y * 3) % 14
+            rows += bytes((120, 120, 120) if writing else (250, 248, 240))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def seed_payments(
+    organisation: Organisation, *, people: Mapping[str, User], today: dt.date | None = None
+) -> None:
+    """Payment rates, the approval limit and claims of a named demo organisation, once."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coproduction.services import payments as payment_services
+    from programmes.models import Membership
+
+    spec = PAYMENT_SPECS.get(organisation.slug)
+    partner_spec = SPECS.get(organisation.slug)
+    if spec is None or partner_spec is None:
+        return
+    today = today or timezone.localdate()
+    with organisation_scope(organisation):
+        if PaymentRate.objects.exists() or Claim.objects.exists():
+            return
+        events = {e.title: e for e in AlwaysEvent.objects.all()}
+        names = {p.key: p.display_name for p in partner_spec.partners}
+        partners = {p.display_name: p for p in Partner.objects.filter(anonymised_at__isnull=True)}
+        memberships = {
+            m.user_id: m for m in Membership.objects.filter(user__in=list(people.values()))
+        }
+    payment_services.payment_settings_update(
+        organisation=organisation, team_lead_approval_limit=Decimal(spec.limit)
+    )
+    for rate in spec.rates:
+        payment_services.payment_rate_set(
+            organisation=organisation,
+            level=rate.level,
+            amount=Decimal(rate.amount),
+            effective_from=today - dt.timedelta(days=rate.from_ago),
+        )
+    lead = people["lead"]
+    now = timezone.now()
+
+    def at(ago: int, minutes: int = 0) -> dt.datetime:
+        moment = dt.datetime.combine(today - dt.timedelta(days=ago), dt.time(11, 0))
+        return min(timezone.make_aware(moment) + dt.timedelta(minutes=minutes), now)
+
+    for number, c in enumerate(spec.claims, start=1):
+        event = events.get(c.event)
+        partner = partners.get(names.get(c.partner, ""))
+        if event is None or partner is None:
+            continue
+        receipt = None
+        if c.receipt == "pdf":
+            text = f"DEMO RECEIPT {number} - {c.description[:30]} - GBP {c.amount}"
+            receipt = SimpleUploadedFile("receipt.pdf", demo_receipt_pdf(text))
+        elif c.receipt == "png":
+            receipt = SimpleUploadedFile("receipt.png", demo_receipt_png())
+        with organisation_scope(organisation):
+            activity = (
+                InvolvementActivity.objects.filter(event=event, attendance__partner=partner)
+                .order_by("-held_on")
+                .first()
+            )
+        since = _last_audit_pk(organisation)
+        claim = payment_services.claim_create(
+            partner=partner,
+            event=event,
+            kind=c.kind,
+            amount=Decimal(c.amount),
+            by=lead,
+            activity=activity,
+            description=c.description,
+            receipt=receipt,
+        )
+        steps: dict[str, Any] = {"created_at": at(c.ago)}
+        if c.state != S.DRAFT:
+            payment_services.claim_submit(claim=claim, by=lead)
+            steps["submitted_at"] = at(c.ago, 30)
+        if c.state == S.REJECTED:
+            payment_services.claim_reject(claim=claim, reason=c.reason, by=people["orgadmin"])
+        if c.state in (S.APPROVED, S.PAID):
+            approver = people[c.approver]
+            payment_services.claim_approve(
+                claim=claim,
+                by=approver,
+                membership=memberships[approver.pk],
+                benefits_notice_confirmed=True,
+            )
+            steps["approved_at"] = at(max(c.ago - 2, 0))
+        if c.state == S.PAID:
+            payment_services.claim_mark_paid(claim=claim, by=people["orgadmin"])
+            steps["paid_at"] = at(max(c.ago - 7, 0))
+        with organisation_scope(organisation):
+            Claim.objects.filter(pk=claim.pk).update(**steps)
+            AuditEntry.objects.filter(pk__gt=since).update(at=at(max(c.ago - 2, 0), 60))
+
+
+def _last_audit_pk(organisation: Organisation) -> int:
+    with organisation_scope(organisation):
+        return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -47,6 +47,13 @@ from programmes.models import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _private_dir(settings, tmp_path):
+    """Demo receipts go to a private folder under VAR_DIR: keep them out of the checkout."""
+    settings.VAR_DIR = tmp_path
+
+
 SIGN_INS = {
     "admin@programme.example": None,
     "reviewer@programme.example": None,
