@@ -174,7 +174,6 @@ class SignOffForm(forms.Form):
 
 # --- payments -----------------------------------------------------------------------------------
 
-MONEY = {"max_digits": 8, "decimal_places": 2}
 RECEIPT_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
 
@@ -184,7 +183,7 @@ class PaymentRateForm(forms.Form):
         max_length=60,
         help_text="A few words, for example: attendance, half day, full day.",
     )
-    amount = forms.DecimalField(label="Amount (£)", min_value=0, **MONEY)
+    amount = forms.DecimalField(label="Amount (£)", min_value=0, max_digits=8, decimal_places=2)
     effective_from = forms.DateField(
         label="From",
         widget=DATE,
@@ -197,14 +196,17 @@ class PaymentSettingsForm(forms.Form):
         label="Team leads may approve claims up to (£)",
         min_value=0,
         help_text="Claims above this need the organisation admin. £0 means only the admin.",
-        **MONEY,
+        max_digits=8,
+        decimal_places=2,
     )
 
 
 class ClaimForm(forms.Form):
     partner = forms.TypedChoiceField(label="Partner", coerce=int, choices=[])
     kind = forms.ChoiceField(label="What the claim is for", choices=[("", "Choose…")])
-    amount = forms.DecimalField(label="Amount (£)", min_value=Decimal("0.01"), **MONEY)
+    amount = forms.DecimalField(
+        label="Amount (£)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
     activity = forms.TypedChoiceField(
         label="Activity it is for (optional)",
         coerce=int,

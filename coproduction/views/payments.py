@@ -16,6 +16,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -65,11 +66,11 @@ class PaymentSettingsView(OrganisationViewMixin, TemplateView):
 
     def build_form(self, name: str, data: Any = None) -> forms.Form:
         settings = services.payment_settings(organisation=self.organisation)
-        initial = {
+        initial: dict[str, dict[str, Any]] = {
             "rate": {"effective_from": timezone.localdate()},
             "settings": {"team_lead_approval_limit": settings.team_lead_approval_limit},
-        }[name]
-        return self.forms_by_action[name](data=data, initial=initial, prefix=name)
+        }
+        return self.forms_by_action[name](data=data, initial=initial[name], prefix=name)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         bound: dict[str, forms.Form] = kwargs.pop("bound", {})
@@ -211,6 +212,7 @@ class _ClaimMixin(EventMixin):
     """Loads the claim named in the URL: one of this event's, or 404."""
 
     claim: Claim
+    kwargs: dict[str, Any]
 
     def load_claim(self) -> None:
         if not cp_permissions.can_handle_claims(self.membership, self.event):
@@ -354,7 +356,9 @@ class ClaimReceiptView(_ClaimMixin, View):
     content (never from the upload) and tells browsers to save it, not to open or sniff it.
     """
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(  # type: ignore[override]
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         self.load_claim()
         if not self.claim.receipt:
             raise Http404("This claim has no receipt.")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from alwaysevents.tenancy.scope import organisation_scope
 from programmes import costs, readiness
+from programmes.costs import CostLine
 from programmes.formatting import format_hours
 from programmes.models import (
     AlwaysEvent,
@@ -298,7 +299,7 @@ class ValueSummary:
     efficiencies: list[Impact] = field(default_factory=list)
     costs: list[Cost] = field(default_factory=list)
     # Costs other apps know about (`programmes.costs`), such as partner payments.
-    cost_lines: list[costs.CostLine] = field(default_factory=list)
+    cost_lines: list[CostLine] = field(default_factory=list)
 
     @property
     def cost_lines_total(self) -> Decimal:

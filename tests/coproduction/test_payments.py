@@ -576,8 +576,9 @@ def test_receipts_are_stored_under_the_suffix_of_their_content(event, partner, e
         editor,
         receipt=SimpleUploadedFile("invoice.html", PNG, content_type="text/html"),
     )
-    assert claim.receipt.name.endswith(".png")
-    assert "invoice" not in claim.receipt.name
+    name = claim.receipt.name or ""
+    assert name.endswith(".png")
+    assert "invoice" not in name
 
 
 # --- totals -------------------------------------------------------------------------------------
