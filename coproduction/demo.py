@@ -1204,7 +1204,6 @@ def seed_payments(
                 .order_by("-held_on")
                 .first()
             )
-        since = _last_audit_pk(organisation)
         claim = payment_services.claim_create(
             partner=partner,
             event=event,
@@ -1216,26 +1215,31 @@ def seed_payments(
             receipt=receipt,
         )
         steps: dict[str, Any] = {"created_at": at(c.ago)}
+        audited: list[tuple[int, dt.datetime]] = []  # (audit entries after pk, when)
         if c.state != S.DRAFT:
             payment_services.claim_submit(claim=claim, by=lead)
             steps["submitted_at"] = at(c.ago, 30)
         if c.state == S.REJECTED:
+            audited.append((_last_audit_pk(organisation), at(max(c.ago - 2, 0))))
             payment_services.claim_reject(claim=claim, reason=c.reason, by=people["orgadmin"])
         if c.state in (S.APPROVED, S.PAID):
             approver = people[c.approver]
+            steps["approved_at"] = at(max(c.ago - 2, 0))
+            audited.append((_last_audit_pk(organisation), steps["approved_at"]))
             payment_services.claim_approve(
                 claim=claim,
                 by=approver,
                 membership=memberships[approver.pk],
                 benefits_notice_confirmed=True,
             )
-            steps["approved_at"] = at(max(c.ago - 2, 0))
         if c.state == S.PAID:
-            payment_services.claim_mark_paid(claim=claim, by=people["orgadmin"])
             steps["paid_at"] = at(max(c.ago - 7, 0))
+            audited.append((_last_audit_pk(organisation), steps["paid_at"]))
+            payment_services.claim_mark_paid(claim=claim, by=people["orgadmin"])
         with organisation_scope(organisation):
             Claim.objects.filter(pk=claim.pk).update(**steps)
-            AuditEntry.objects.filter(pk__gt=since).update(at=at(max(c.ago - 2, 0), 60))
+            for since, when in audited:  # in step order: a later step re-dates its own entries
+                AuditEntry.objects.filter(pk__gt=since).update(at=when)
 
 
 def _last_audit_pk(organisation: Organisation) -> int:
