@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduction.views import event, partners
+from coproduction.views import event, partner_pages, partners
 
 app_name = "coproduction"
 
@@ -19,4 +19,17 @@ urlpatterns = [
         name="partner-detail",
     ),
     path(f"{ORG}coproduction/audit/", partners.AuditLogView.as_view(), name="audit"),
+    # Staff invite a partner to sign in; the partner pages live under /me/.
+    path(
+        f"{EVENT}partners/<int:partner_pk>/invite/",
+        partner_pages.PartnerInviteView.as_view(),
+        name="partner-invite",
+    ),
+    path(f"{ORG}me/", partner_pages.PartnerHomeView.as_view(), name="partner-home"),
+    path(
+        f"{ORG}me/events/<int:pk>/",
+        partner_pages.PartnerEventView.as_view(),
+        name="partner-event",
+    ),
+    path(f"{ORG}me/details/", partner_pages.PartnerDetailsView.as_view(), name="partner-me"),
 ]
