@@ -151,41 +151,54 @@ def partner_invitation_accepted(invitation: Invitation, membership: Membership) 
             .filter(invitation=invitation)
             .first()
         )
-        if link is None:
-            raise DomainError(
-                "This invitation is not linked to a partner record. Ask the team to send a new one."
-            )
-        partner = Partner.objects.select_for_update().get(pk=link.partner_id)
+    if link is None:
+        raise DomainError(
+            "This invitation is not linked to a partner record. Ask the team to send a new one."
+        )
+    partner_membership_link(partner=link.partner, membership=membership, by=membership.user)
+
+
+@transaction.atomic
+def partner_membership_link(
+    *, partner: Partner, membership: Membership, by: User | None
+) -> PartnerMembership:
+    """Let `membership` (with the partner role) sign in as `partner`. One each way."""
+    if membership.role != Role.PARTNER or membership.organisation_id != partner.organisation_id:
+        raise DomainError("Only a partner's sign-in of the same organisation can be linked.")
+    with organisation_scope(partner.organisation):
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if partner.is_anonymised:
             raise DomainError(
                 "This invitation can no longer be used. "
                 "Ask the team if you want to take part again."
             )
-        existing = PartnerMembership.objects.filter(partner=partner).first()
-        if existing is not None and existing.membership_id != membership.pk:
+        existing = (
+            PartnerMembership.objects.select_related("membership").filter(partner=partner).first()
+        )
+        if existing is not None and existing.membership_id == membership.pk:
+            return existing
+        if existing is not None:
             if existing.membership.is_active:
                 raise DomainError(
                     "Someone already signs in as this partner. "
                     "Ask the team to check the invitation."
                 )
             existing.delete()
-            existing = None
-        other = PartnerMembership.objects.filter(membership=membership).exclude(partner=partner)
-        if other.exists():
+        if PartnerMembership.objects.filter(membership=membership).exists():
             raise DomainError(
                 "Your account already signs in as another partner of this organisation."
             )
-        if existing is None:
-            PartnerMembership.objects.create(
-                organisation=invitation.organisation, partner=partner, membership=membership
-            )
+        created = PartnerMembership.objects.create(
+            organisation=partner.organisation, partner=partner, membership=membership
+        )
     audit_record(
-        organisation=invitation.organisation,
-        actor=membership.user,
+        organisation=partner.organisation,
+        actor=by,
         action=PartnerAuditAction.SIGN_IN_LINKED,
         partner=partner,
-        summary=f"{partner.pseudonym} accepted the invitation and can now sign in.",
+        summary=f"{partner.pseudonym} can now sign in to see their Always Events.",
     )
+    return created
 
 
 @transaction.atomic
