@@ -30,17 +30,6 @@ NATURE_CAPTIONS = {
     "neutral": "Changing",
     "common_cause": "Steady: no clear change yet",
 }
-POINT_WORDS = {
-    "improvement": ("improvement", "Better than usual"),
-    "concern": ("concern", "Worse than usual"),
-    "neutral": ("neutral", "Different from usual"),
-    "common_cause": ("common", "Usual"),
-}
-ASSURANCE_SENTENCES = {
-    "consistently_pass": "It is meeting the team's target.",
-    "consistently_fail": "It is not meeting the team's target yet.",
-    "hit_and_miss": "It meets the team's target some of the time, but not every time yet.",
-}
 
 
 def _number(value: Decimal | float, unit: str) -> str:
@@ -48,6 +37,30 @@ def _number(value: Decimal | float, unit: str) -> str:
     if unit == "%":
         return f"{text}%"
     return f"{text} {unit}".strip()
+
+
+def _target_sentence(measure: Measure, points: list[DataPoint]) -> str:
+    """How many of the latest results met the target, in words ("" without a direction)."""
+    if measure.target is None or measure.direction not in ("higher", "lower"):
+        return ""
+    target = measure.target
+
+    def met(point: DataPoint) -> bool:
+        value = point.plotted or Decimal(0)
+        return value >= target if measure.direction == "higher" else value <= target
+
+    streak = 0
+    for point in reversed(points):
+        if point.excluded:
+            continue
+        if not met(point):
+            break
+        streak += 1
+    if streak == 0:
+        return "The latest result did not meet it."
+    if streak == 1:
+        return "The latest result met it."
+    return f"The latest {streak} results all met it."
 
 
 def _chart(measure: Measure, points: list[DataPoint], phases: list[Phase]) -> PlainChart:
@@ -58,6 +71,7 @@ def _chart(measure: Measure, points: list[DataPoint], phases: list[Phase]) -> Pl
     if measure.target is not None:
         better = {"higher": " or more", "lower": " or less"}.get(measure.direction, "")
         sentences.append(f"The team is aiming for {_number(measure.target, unit)}{better}.")
+        sentences.append(_target_sentence(measure, points))
     analysis, labels = analyse_points(measure, points, phases)
     if len(points) < ENOUGH_POINTS:
         caption = "Too early to tell"
@@ -69,16 +83,11 @@ def _chart(measure: Measure, points: list[DataPoint], phases: list[Phase]) -> Pl
         icon = analysis.variation_icon
         nature = "common_cause" if icon is None else Variation(icon.code).nature
         caption = NATURE_CAPTIONS.get(nature, NATURE_CAPTIONS["common_cause"])
-        if analysis.assurance_icon is not None:
-            sentences.append(ASSURANCE_SENTENCES.get(analysis.assurance_icon.code, ""))
-    marks = []
-    for pa in analysis.points:
-        if pa.excluded:
-            marks.append(PointMark("excluded", "Not counted"))
-            continue
-        nature = pa.variation.nature if pa.variation else "common_cause"
-        kind, words = POINT_WORDS.get(nature, POINT_WORDS["common_cause"])
-        marks.append(PointMark(kind, words))
+    # Plain points: the caption says how it is going; colours and shapes would need a legend.
+    marks = [
+        PointMark("excluded", "Not counted") if pa.excluded else PointMark("common", "Result")
+        for pa in analysis.points
+    ]
     values = [float(p.plotted or 0) for p in points]
     spec = ChartSpec(
         title=measure.name,

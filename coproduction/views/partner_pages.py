@@ -200,11 +200,19 @@ class PartnerDetailsView(PartnerPageMixin, TemplateView):
                 },
             ),
             withdraw_error=kwargs.get("withdraw_error", ""),
+            confirm_withdraw=self._asked_to_withdraw(),
             consents=selectors.partner_consents(partner=partner),
             relationship=partner.get_relationship_display(),
             contact_preference=partner.get_contact_preference_display(),
         )
         return context
+
+    def _asked_to_withdraw(self) -> int | None:
+        """The consent named by `?withdraw=<pk>`: the page asks to confirm before withdrawing."""
+        try:
+            return int(self.request.GET.get("withdraw", ""))
+        except ValueError:
+            return None
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action = request.POST.get("action", "")
@@ -247,7 +255,7 @@ class PartnerDetailsView(PartnerPageMixin, TemplateView):
             return self.render_to_response(self.get_context_data(withdraw_error=error.message))
         words = selectors.CONSENT_WORDS.get(Consent.Purpose(consent.purpose), "")
         return self.done(
-            f"You have withdrawn your consent to: {words.lower()}. The team has been told."
+            f"You have withdrawn your consent to: {words.lower()}. This is recorded for the team."
         )
 
 

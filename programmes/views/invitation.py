@@ -54,7 +54,8 @@ class InvitationAcceptView(View):
             request.session["current_organisation"] = membership.organisation.slug
             messages.success(
                 request,
-                f"Welcome. You can now sign in to {membership.organisation.name}'s Always Events.",
+                "Welcome. Here are the Always Events you help with at "
+                f"{membership.organisation.name}.",
             )
             return redirect("home")
         messages.success(
