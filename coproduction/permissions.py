@@ -79,15 +79,6 @@ def can_invite_partner(
     return can_see_partner_details(membership, partner, event)
 
 
-def is_partner_self(membership: Membership, partner: Partner) -> bool:
-    """Is this the partner's own membership? (The partner pages find it by the membership.)"""
-    return (
-        membership.is_active
-        and membership.role == Role.PARTNER
-        and membership.organisation_id == partner.organisation_id
-    )
-
-
 def can_read_audit(membership: Membership) -> bool:
     """The audit log of consent changes, erasures and payment approvals."""
     return membership.is_active and membership.role == Role.ORGANISATION_ADMIN

@@ -22,10 +22,6 @@ def is_staff(membership: Membership) -> bool:
     return membership.is_active and membership.role in STAFF_ROLES
 
 
-def is_partner(membership: Membership) -> bool:
-    return membership.is_active and membership.role == Role.PARTNER
-
-
 def can_manage_members(membership: Membership) -> bool:
     """Invite people, change roles, deactivate memberships."""
     return membership.is_active and membership.role in MEMBER_MANAGERS

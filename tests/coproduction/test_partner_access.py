@@ -629,3 +629,63 @@ def test_charts_have_plain_captions_and_no_spc_words(organisation, event, pat, c
     # Each chart labels itself with ids of its own.
     ids = re.findall(r'<title id="([^"]+)"', content)
     assert len(ids) == len(set(ids)) == 2
+
+
+# --- staff meanings of "any member" leave partners out ------------------------------------------
+
+
+def test_staff_predicates_refuse_the_partner_role(organisation, event, partner, pat):
+    from coproduction import permissions as cp_permissions
+    from measurement import permissions as m_permissions
+    from programmes import permissions as p_permissions
+
+    membership = scoped(Membership, organisation).get(user=pat)
+    assert not p_permissions.is_staff(membership)
+    assert not p_permissions.can_comment(membership, event)
+    assert not p_permissions.can_edit_event(membership, event)
+    assert not m_permissions.can_view_testing(membership, event)
+    assert not cp_permissions.can_see_partner_counts(membership)
+    assert not cp_permissions.can_see_partner_names(membership, partner)
+    assert not cp_permissions.can_see_partner_details(membership, partner)
+    assert not cp_permissions.can_invite_partner(membership, partner)
+
+
+def test_a_partner_is_never_offered_as_a_person(
+    organisation, event, partner, pat, editor, viewer, client_for
+):
+    from programmes.forms import EventCreateForm, TeamMemberForm
+
+    for form in (
+        EventCreateForm(organisation=organisation),
+        TeamMemberForm(organisation=organisation),
+    ):
+        people = set()
+        for name in ("team_lead", "executive_sponsor", "user"):
+            if name in form.fields:
+                people |= set(form.fields[name].queryset)
+        assert editor in people and pat not in people
+    home = client_for(viewer).get(me_url(organisation, "programmes:organisation-home"))
+    assert "pat@example.org" not in home.content.decode()
+    coproduction = client_for(editor).get(
+        reverse(
+            "coproduction:event-coproduction",
+            kwargs={"org_slug": organisation.slug, "pk": event.pk},
+        )
+    )
+    staff_choices = dict(coproduction.context["forms"]["activity"].fields["staff"].choices)
+    assert editor.pk in staff_choices and pat.pk not in staff_choices
+    with pytest.raises(DomainError, match="not an active member"):
+        from coproduction.services import involvement
+
+        involvement.activity_record(
+            event=event,
+            title="Huddle",
+            type="workshop",
+            held_on=timezone.localdate(),
+            stage="testing",
+            rung=5,
+            hours=Decimal(1),
+            by=editor,
+            staff=[pat],
+            partners=[],
+        )
