@@ -60,6 +60,8 @@ class HomeView(View):
             chosen = next(
                 (m for m in memberships if m.organisation.slug == remembered), memberships[0]
             )
+            if chosen.role == "partner":  # programmes.models.Role.PARTNER: the partner pages only
+                return redirect("coproduction:partner-home", org_slug=chosen.organisation.slug)
             return redirect("programmes:organisation-home", org_slug=chosen.organisation.slug)
         return render(request, "home_no_organisation.html")
 

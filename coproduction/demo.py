@@ -138,7 +138,7 @@ NORTHFIELD = OrganisationSpec(
             "Pat (carer)",
             R.CARER,
             390,
-            email="pat.carer@example.org",
+            email="pat.carer@example.org",  # signs in: DEMO_PARTNER_SIGN_INS
             phone="07700 900101",
             contact_preference=Partner.ContactPreference.PHONE,
             recruitment_note="Met the team at the Patient Experience and Involvement Group.",
@@ -760,6 +760,43 @@ def seed_coproduction(
     if not seeded:
         _Seeder(organisation, people, today or timezone.localdate(), spec).run()
     seed_payments(organisation, people=people, today=today)
+    seed_partner_sign_in(organisation, people=people)
+
+
+# The partner who signs in (the partner pages, /o/<slug>/me/), with the demo password.
+DEMO_PARTNER_SIGN_INS: dict[str, tuple[str, str]] = {
+    "northfield": ("Pat (carer)", "pat.carer@example.org"),
+}
+
+
+def seed_partner_sign_in(organisation: Organisation, *, people: Mapping[str, User]) -> None:
+    """Give the organisation's demo partner a sign-in with the partner role, once.
+
+    The same services as an accepted invitation (without sending an email): a partner
+    membership, linked to their partner record.
+    """
+    from coproduction.models import PartnerMembership
+    from coproduction.services.partner_access import partner_membership_link
+    from programmes.demo import demo_user
+    from programmes.models import Membership, Role
+    from programmes.services import membership_add
+
+    found = DEMO_PARTNER_SIGN_INS.get(organisation.slug)
+    if found is None:
+        return
+    name, email = found
+    with organisation_scope(organisation):
+        partner = Partner.objects.filter(email=email, anonymised_at__isnull=True).first()
+        if partner is None or PartnerMembership.objects.filter(partner=partner).exists():
+            return
+        existing = Membership.objects.filter(user__email=email).first()
+    if existing is not None and existing.role != Role.PARTNER:
+        return  # never turn a staff sign-in into a partner's
+    user = demo_user(email, name)
+    membership = existing or membership_add(
+        organisation=organisation, user=user, role=Role.PARTNER, by=people.get("lead")
+    )
+    partner_membership_link(partner=partner, membership=membership, by=people.get("lead"))
 
 
 class _Seeder:

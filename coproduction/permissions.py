@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from coproduction.models import EventPartner
 from programmes.models import Role
+from programmes.permissions import is_staff
 
 if TYPE_CHECKING:
     from coproduction.models import Claim, Partner
@@ -43,8 +44,8 @@ def can_see_partner_names(membership: Membership, partner: Partner | None = None
 
 
 def can_see_partner_counts(membership: Membership) -> bool:
-    """How many partners an event has: everyone in the organisation, sponsors included."""
-    return membership.is_active
+    """How many partners an event has: every staff member, sponsors included."""
+    return is_staff(membership)
 
 
 def can_see_partner_details(
@@ -55,7 +56,7 @@ def can_see_partner_details(
     With `event`, only that event's team lead qualifies (besides the organisation admin); one
     query checks that the partner takes part in it. Without, any event they take part in.
     """
-    if not _in_organisation(membership, partner.organisation_id):
+    if not _in_organisation(membership, partner.organisation_id) or not is_staff(membership):
         return False
     if membership.role == Role.ORGANISATION_ADMIN:
         return True
@@ -74,6 +75,13 @@ def can_see_partner_details(
 def can_anonymise_partner(membership: Membership, partner: Partner) -> bool:
     """Erasure: whoever may see the partner's details (so knows who they are)."""
     return can_see_partner_details(membership, partner)
+
+
+def can_invite_partner(
+    membership: Membership, partner: Partner, event: AlwaysEvent | None = None
+) -> bool:
+    """Invite a partner to sign in: the organisation admin, or the team lead of their event."""
+    return can_see_partner_details(membership, partner, event)
 
 
 def can_read_audit(membership: Membership) -> bool:

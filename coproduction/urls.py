@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduction.views import event, partners, payments
+from coproduction.views import event, partner_pages, partners, payments
 
 app_name = "coproduction"
 
@@ -35,4 +35,17 @@ urlpatterns = [
         payments.ClaimReceiptView.as_view(),
         name="claim-receipt",
     ),
+    # Staff invite a partner to sign in; the partner pages live under /me/.
+    path(
+        f"{EVENT}partners/<int:partner_pk>/invite/",
+        partner_pages.PartnerInviteView.as_view(),
+        name="partner-invite",
+    ),
+    path(f"{ORG}me/", partner_pages.PartnerHomeView.as_view(), name="partner-home"),
+    path(
+        f"{ORG}me/events/<int:pk>/",
+        partner_pages.PartnerEventView.as_view(),
+        name="partner-event",
+    ),
+    path(f"{ORG}me/details/", partner_pages.PartnerDetailsView.as_view(), name="partner-me"),
 ]

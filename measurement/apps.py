@@ -7,8 +7,11 @@ class MeasurementConfig(AppConfig):
 
     def ready(self) -> None:
         from measurement import checks
+        from measurement.plain_charts import plain_charts_for_event
+        from programmes import plain_charts
         from programmes.views.event_base import register_tab
 
         checks.register_all()
+        plain_charts.register("measurement", plain_charts_for_event)
         register_tab("measurement:measure-list", "Measures", 30)
         register_tab("measurement:driver-diagram", "Testing changes", 35)

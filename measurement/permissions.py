@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from programmes.permissions import can_edit_event
+from programmes.permissions import can_edit_event, is_staff
 
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent, Membership
 
 
 def can_view_testing(membership: Membership, event: AlwaysEvent) -> bool:
-    """The driver diagram, change ideas and PDSA cycles: every member of the organisation."""
-    return membership.is_active
+    """The driver diagram, change ideas and PDSA cycles: every staff member of the organisation."""
+    return is_staff(membership)
 
 
 def can_edit_driver_diagram(membership: Membership, event: AlwaysEvent) -> bool:

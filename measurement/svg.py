@@ -57,6 +57,7 @@ class ChartSpec:
     annotations: list[tuple[int, str]] = field(default_factory=list)
     y_label: str = ""
     y_floor: float | None = None  # e.g. 0 for counts; limits are drawn clipped to it
+    element_id: str = "chart"  # prefix of the title and description ids: unique on the page
 
 
 def _nice_range(low: float, high: float) -> tuple[float, float, float]:
@@ -95,9 +96,10 @@ def render(spec: ChartSpec) -> str:
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="chart-title chart-desc" font-family="Arial, sans-serif" font-size="12">',
-        f'<title id="chart-title">{escape(spec.title)}</title>',
-        f'<desc id="chart-desc">{escape(spec.description)}</desc>',
+        f'aria-labelledby="{spec.element_id}-title {spec.element_id}-desc" '
+        'font-family="Arial, sans-serif" font-size="12">',
+        f'<title id="{spec.element_id}-title">{escape(spec.title)}</title>',
+        f'<desc id="{spec.element_id}-desc">{escape(spec.description)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
     # Grid and y axis.

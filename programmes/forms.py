@@ -62,9 +62,13 @@ class OrganisationUpdateForm(OrganisationCreateForm):
         labels = {**OrganisationCreateForm.Meta.labels, "is_active": "Taking part"}
 
 
+# Staff roles only: partners are invited from their partner record, never given a staff role.
+STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role.PARTNER]
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Email address")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.TEAM_MEMBER)
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, initial=Role.TEAM_MEMBER)
 
 
 class OrganisationAdminInvitationForm(forms.Form):
@@ -75,7 +79,7 @@ class OrganisationAdminInvitationForm(forms.Form):
 
 
 class MembershipRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
 
 
 class ProgrammeRoleForm(forms.Form):

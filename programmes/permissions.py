@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from programmes.models import Role, Stage
+from programmes.models import STAFF_ROLES, Role, Stage
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
@@ -12,6 +12,14 @@ if TYPE_CHECKING:
 
 MEMBER_MANAGERS = frozenset({Role.ORGANISATION_ADMIN})
 EVERY_ROLE = frozenset(Role.values)
+# Roles an organisation admin may give through the ordinary invitation and role forms. Partners
+# are invited from their partner record instead (`coproduction.services.partner_access`).
+INVITABLE_ROLES = STAFF_ROLES
+
+
+def is_staff(membership: Membership) -> bool:
+    """An active member with a staff role: not a partner who signs in."""
+    return membership.is_active and membership.role in STAFF_ROLES
 
 
 def can_manage_members(membership: Membership) -> bool:
@@ -20,7 +28,7 @@ def can_manage_members(membership: Membership) -> bool:
 
 
 def can_invite_role(membership: Membership, role: str) -> bool:
-    return can_manage_members(membership) and role in EVERY_ROLE
+    return can_manage_members(membership) and role in INVITABLE_ROLES
 
 
 def can_manage_programme(user: User) -> bool:
@@ -62,8 +70,8 @@ def can_edit_event(membership: Membership, event: AlwaysEvent) -> bool:
 
 
 def can_comment(membership: Membership, event: AlwaysEvent) -> bool:
-    """Everyone in the organisation may comment, sponsors included."""
-    return membership.is_active
+    """Every staff member of the organisation may comment, sponsors included."""
+    return is_staff(membership)
 
 
 def can_set_staff_rates(membership: Membership) -> bool:

@@ -67,6 +67,7 @@ SIGN_INS = {
             ("orgadmin", "organisation_admin"),
         )
     },
+    "pat.carer@example.org": ("northfield", "partner"),
 }
 
 

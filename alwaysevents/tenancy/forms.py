@@ -31,7 +31,13 @@ class ScopedModelFormMetaclass(ModelFormMetaclass):
 
 
 def narrow_choices(fields: dict[str, forms.Field], organisation: Any) -> None:
-    """Offer only the organisation's rows, and only its active members as people."""
+    """Offer only the organisation's rows, and only its active staff members as people.
+
+    Partners who sign in (the partner role) are never offered as people: not as team leads,
+    sponsors, team members or owners.
+    """
+    from programmes.models import STAFF_ROLES
+
     user_model = get_user_model()
     for field in fields.values():
         queryset = getattr(field, "queryset", None)
@@ -44,7 +50,9 @@ def narrow_choices(fields: dict[str, forms.Field], organisation: Any) -> None:
             ).filter(organisation=organisation)
         elif model is user_model:
             field.queryset = user_model.objects.filter(  # type: ignore[attr-defined]
-                memberships__organisation=organisation, memberships__is_active=True
+                memberships__organisation=organisation,
+                memberships__is_active=True,
+                memberships__role__in=STAFF_ROLES,
             ).distinct()
 
 

@@ -18,9 +18,12 @@ class OrganisationViewMixin:
     `OrganisationMiddleware` has already answered 404 to non-members. This mixin checks the
     member's role against `allowed_roles` (403 with a plain explanation when it is not
     enough), narrows `get_queryset()` to the organisation and hands the organisation to forms.
+
+    `allowed_roles = None` means every *staff* role (`programmes.models.STAFF_ROLES`): a
+    partner's membership reaches only the pages that name the partner role explicitly.
     """
 
-    allowed_roles: ClassVar[frozenset[str] | None] = None  # None: every active member
+    allowed_roles: ClassVar[frozenset[str] | None] = None  # None: every staff role
     request: HttpRequest
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -29,7 +32,10 @@ class OrganisationViewMixin:
             raise ImproperlyConfigured(
                 f"{type(self).__name__} must be routed under /o/<org_slug>/."
             )
-        if self.allowed_roles is not None and membership.role not in self.allowed_roles:
+        from programmes.models import STAFF_ROLES
+
+        allowed = STAFF_ROLES if self.allowed_roles is None else self.allowed_roles
+        if membership.role not in allowed:
             raise PermissionDenied("Your role in this organisation does not include this page.")
         self.organisation = request.organisation  # type: ignore[attr-defined]
         self.membership = membership

@@ -1,5 +1,6 @@
 """Models of the co-production app: partners, consents, insights, involvement and payments."""
 
+from coproduction.models.access import PartnerInvitation, PartnerMembership
 from coproduction.models.involvement import Attendance, Insight, InvolvementActivity
 from coproduction.models.partners import (
     AccessNeed,
@@ -21,6 +22,8 @@ __all__ = [
     "Insight",
     "InvolvementActivity",
     "Partner",
+    "PartnerInvitation",
+    "PartnerMembership",
     "PartnerSignOff",
     "PaymentRate",
     "PaymentSettings",

@@ -102,7 +102,7 @@ class InvolvementActivity(OrganisationOwned):
 
 
 class Attendance(OrganisationOwned):
-    """A partner at an activity."""
+    """A partner at an activity, with the feedback they gave on it themselves (if they sign in)."""
 
     activity = models.ForeignKey(
         InvolvementActivity, on_delete=models.CASCADE, related_name="attendance"
@@ -110,6 +110,8 @@ class Attendance(OrganisationOwned):
     partner = models.ForeignKey(
         "coproduction.Partner", on_delete=models.PROTECT, related_name="attendance"
     )
+    feedback = models.TextField(blank=True, help_text="In the partner's own words.")
+    feedback_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

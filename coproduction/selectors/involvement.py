@@ -263,6 +263,7 @@ def insight_list(*, event: AlwaysEvent, limit: int = 50) -> list[Insight]:
 class AttendeeRow:
     name: str
     has_access_needs: bool
+    feedback: str = ""  # in their own words, given on the partner pages
 
 
 @dataclass(frozen=True)
@@ -306,7 +307,7 @@ def activity_list(*, event: AlwaysEvent) -> list[ActivityRow]:
             hours=a.hours,
             staff_count=a.staff_count,
             partners=tuple(
-                AttendeeRow(str(att.partner), att.partner.has_access_needs)
+                AttendeeRow(str(att.partner), att.partner.has_access_needs, att.feedback)
                 for att in a.attendance.all()
             ),
             decisions_influenced=a.decisions_influenced,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.scope import organisation_scope
 from coproduction.models import Attendance, EventPartner, Insight, InvolvementActivity, Partner
-from programmes.models import MAIN_PATH, AlwaysEvent, Membership, Stage
+from programmes.models import MAIN_PATH, STAFF_ROLES, AlwaysEvent, Membership, Stage
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
@@ -115,9 +115,9 @@ def _clean_staff(event: AlwaysEvent, staff: Iterable[User]) -> list[int]:
     if not people:
         return []
     active = set(
-        Membership.objects.filter(user_id__in=people, is_active=True).values_list(
-            "user_id", flat=True
-        )
+        Membership.objects.filter(
+            user_id__in=people, is_active=True, role__in=STAFF_ROLES
+        ).values_list("user_id", flat=True)
     )
     missing = [people[pk] for pk in people if pk not in active]
     if missing:

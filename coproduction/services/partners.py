@@ -396,7 +396,8 @@ def partner_anonymise(*, partner: Partner, by: User | None) -> Partner:
     """Remove a partner's identity in one step; keep their part in the history under a pseudonym.
 
     Name, contact and access-need details and the recruitment note go; attendance, event links,
-    consents (as records), sign-offs (now under the pseudonym) and the audit log stay.
+    consents (as records), sign-offs (now under the pseudonym) and the audit log stay. If they
+    could sign in, their membership is deactivated.
     """
     _require_not_anonymised(partner)
     _require_member(partner.organisation, by)
@@ -437,6 +438,9 @@ def partner_anonymise(*, partner: Partner, by: User | None) -> Partner:
         partner=partner,
         summary=f"{partner.pseudonym} was anonymised: name and contact details removed.",
     )
+    from coproduction.services.partner_access import partner_sign_in_end
+
+    partner_sign_in_end(partner=partner, by=by)
     return partner
 
 

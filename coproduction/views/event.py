@@ -17,7 +17,7 @@ from coproduction.selectors import payments as payment_selectors
 from coproduction.services import involvement as involvement_services
 from coproduction.services import partners as partner_services
 from programmes import permissions
-from programmes.models import AlwaysEvent, Membership
+from programmes.models import STAFF_ROLES, AlwaysEvent, Membership
 from programmes.selectors.organisations import membership_list
 from programmes.views.event_base import ActionFormsView
 
@@ -57,7 +57,9 @@ class EventCoproductionView(ActionFormsView):
             return {}
         members = [
             (m.user_id, m.user.display_name)
-            for m in membership_list(organisation=self.organisation).filter(is_active=True)
+            for m in membership_list(organisation=self.organisation).filter(
+                is_active=True, role__in=STAFF_ROLES
+            )
         ]
         current = [row for row in self.partner_rows if row.left_on is None]
         return {"members": members, "partners": current}

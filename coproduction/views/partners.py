@@ -15,7 +15,9 @@ from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from coproduction import permissions as cp_permissions
 from coproduction.forms import AnonymiseForm, ConsentForm, SignOffForm, WithdrawForm
 from coproduction.models import Consent, Partner
+from coproduction.selectors import partner_access as partner_access_selectors
 from coproduction.selectors import partners as selectors
+from coproduction.services import partner_access as partner_access_services
 from coproduction.services import partners as services
 from coproduction.views.event import TAB
 from programmes.models import AlwaysEvent, Membership, Role
@@ -87,6 +89,13 @@ class PartnerDetailView(ActionFormsView):
         if self.view.can_see_details:
             consents = list(selectors.consent_list(partner=self.partner))
         context.update(partner=self.view, consents=consents)
+        if cp_permissions.can_invite_partner(self.membership, self.partner, self.event):
+            context.update(
+                sign_in=partner_access_selectors.partner_sign_in_status(partner=self.partner),
+                sign_in_refusal=partner_access_services.partner_invite_refusal(
+                    partner=self.partner
+                ),
+            )
         return context
 
     def perform_consent(self, form: ConsentForm) -> str:

@@ -21,6 +21,7 @@ from programmes.models.evidence import (
     TimeEntry,
 )
 from programmes.models.organisations import (
+    STAFF_ROLES,
     Cohort,
     Invitation,
     Membership,
@@ -34,6 +35,7 @@ from programmes.models.organisations import (
 
 __all__ = [
     "MAIN_PATH",
+    "STAFF_ROLES",
     "AimReviewFrequency",
     "AlwaysEvent",
     "Challenge",

@@ -100,6 +100,13 @@ class Role(models.TextChoices):
     TEAM_LEAD = "team_lead", "Team lead"
     EXECUTIVE_SPONSOR = "executive_sponsor", "Executive sponsor"
     ORGANISATION_ADMIN = "organisation_admin", "Organisation admin"
+    # A patient, carer or family member who signs in to see their own Always Events. Reaches
+    # only the partner pages; linked to their `coproduction.Partner` record.
+    PARTNER = "partner", "Partner"
+
+
+# Every role but the partner's: what "any member" means on staff pages, member lists and pickers.
+STAFF_ROLES: frozenset[str] = frozenset(set(Role.values) - {Role.PARTNER})
 
 
 class ProgrammeRole(models.TextChoices):

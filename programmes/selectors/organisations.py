@@ -94,7 +94,11 @@ def organisation_list_for_programme() -> QuerySet[Organisation]:
     Programme-wide, aggregate only: no member's details.
     """
     return Organisation.objects.select_related("cohort").annotate(
-        active_members=Count("membership", filter=Q(membership__is_active=True), distinct=True),
+        active_members=Count(
+            "membership",
+            filter=Q(membership__is_active=True) & ~Q(membership__role="partner"),
+            distinct=True,
+        ),
         admins=Count(
             "membership",
             filter=Q(membership__is_active=True, membership__role="organisation_admin"),

@@ -46,6 +46,7 @@ from programmes.services.organisations import (
     organisation_create,
     organisation_update,
     programme_role_set,
+    register_invitation_accepted,
 )
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "organisation_update",
     "programme_role_set",
     "progress_score_set",
+    "register_invitation_accepted",
     "staff_rate_set",
     "sustain_plan_save",
     "team_member_remove",

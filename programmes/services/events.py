@@ -13,6 +13,7 @@ from django.utils import timezone
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.scope import organisation_scope
 from programmes.models import (
+    STAFF_ROLES,
     AimReviewFrequency,
     AlwaysEvent,
     Criterion,
@@ -52,7 +53,7 @@ def _require_member(organisation: Organisation, user: User | None, what: str, fi
     if user is None:
         return
     with organisation_scope(organisation):
-        if not Membership.objects.filter(user=user, is_active=True).exists():
+        if not Membership.objects.filter(user=user, is_active=True, role__in=STAFF_ROLES).exists():
             raise DomainError(
                 f"The {what} must be an active member of {organisation.name}.", field=field
             )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.scope import organisation_scope
 from programmes.models import (
+    STAFF_ROLES,
     AlwaysEvent,
     Challenge,
     Cost,
@@ -73,7 +74,9 @@ def time_entry_record(
     if hours < 0 or hours > MAX_HOURS_A_WEEK:
         raise DomainError(f"Hours in a week are between 0 and {MAX_HOURS_A_WEEK}.", field="hours")
     with organisation_scope(event.organisation):
-        if not Membership.objects.filter(user=person, is_active=True).exists():
+        if not Membership.objects.filter(
+            user=person, is_active=True, role__in=STAFF_ROLES
+        ).exists():
             raise DomainError(
                 f"{person} is not an active member of {event.organisation.name}.", field="person"
             )
@@ -233,7 +236,9 @@ def sustain_plan_save(
 ) -> SustainPlan:
     if owner is not None:
         with organisation_scope(event.organisation):
-            if not Membership.objects.filter(user=owner, is_active=True).exists():
+            if not Membership.objects.filter(
+                user=owner, is_active=True, role__in=STAFF_ROLES
+            ).exists():
                 raise DomainError(
                     "The owner must be an active member of the organisation.", field="owner"
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -28,6 +29,17 @@ if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
 
 INVITATION_SALT = "programmes.invitation"
+
+# Called with (invitation, membership) inside `invitation_accept`'s transaction, so that other
+# apps can finish the membership (co-production links a partner's sign-in to their record). A
+# DomainError from a hook undoes the acceptance. Registered from `AppConfig.ready()`.
+InvitationHook = Callable[[Invitation, Membership], None]
+_invitation_accepted_hooks: dict[str, InvitationHook] = {}
+
+
+def register_invitation_accepted(key: str, hook: InvitationHook) -> None:
+    """Add (or, with the same key, replace) a hook run when an invitation is accepted."""
+    _invitation_accepted_hooks[key] = hook
 
 
 # --- Cohorts and organisations --------------------------------------------------------------
@@ -179,12 +191,23 @@ def membership_add(
         return membership
 
 
+def _refuse_crossing_partner_line(from_role: str, to_role: str) -> None:
+    """A partner's sign-in never becomes a staff membership, nor a staff one a partner's."""
+    if (from_role == Role.PARTNER) != (to_role == Role.PARTNER):
+        raise DomainError(
+            "A partner's sign-in cannot be changed to a staff role, or a staff role to a "
+            "partner's. Deactivate it and send a new invitation instead.",
+            field="role",
+        )
+
+
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, by: User | None) -> Membership:
     if role not in Role.values:
         raise DomainError(f"{role!r} is not a role in an organisation.", field="role")
     if role == membership.role:
         return membership
+    _refuse_crossing_partner_line(membership.role, role)
     with organisation_scope(membership.organisation):
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if role != Role.ORGANISATION_ADMIN:
@@ -285,14 +308,29 @@ def invitation_from_token(token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_create(
-    *, organisation: Organisation, email: str, role: str, invited_by: User | None
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    invited_by: User | None,
+    for_partner: bool = False,
 ) -> Invitation:
-    """Invite someone by email. A newer invitation to the same address replaces older ones."""
+    """Invite someone by email. A newer invitation to the same address replaces older ones.
+
+    The partner role is given only with `for_partner=True`, by the co-production service that
+    links the invitation to a partner record (`coproduction.services.partner_access`).
+    """
     from programmes.tasks import invitation_send_task
 
     email = email.strip().lower()
     if role not in Role.values:
         raise DomainError(f"{role!r} is not a role in an organisation.", field="role")
+    if (role == Role.PARTNER) != for_partner:
+        raise DomainError(
+            "Partners are invited from their page in the co-production tab of their Always "
+            "Event; staff are invited here with a staff role.",
+            field="role",
+        )
     with organisation_scope(organisation):
         if Membership.objects.filter(user__email__iexact=email, is_active=True).exists():
             raise DomainError(f"{email} is already an active member.", field="email")
@@ -340,6 +378,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        for hook in _invitation_accepted_hooks.values():
+            hook(invitation, membership)
     return membership
 
 

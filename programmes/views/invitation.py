@@ -13,6 +13,7 @@ from django.views import View
 from alwaysevents.accounts.adapters import INVITATION_SESSION_KEY
 from alwaysevents.exceptions import DomainError
 from programmes import services
+from programmes.models import Role
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -48,6 +49,15 @@ class InvitationAcceptView(View):
             messages.error(request, error.message)
             return redirect("home")
         request.session.pop(INVITATION_SESSION_KEY, None)
+        if membership.role == Role.PARTNER:
+            # Partners have their own pages; the home page sends them there.
+            request.session["current_organisation"] = membership.organisation.slug
+            messages.success(
+                request,
+                "Welcome. Here are the Always Events you help with at "
+                f"{membership.organisation.name}.",
+            )
+            return redirect("home")
         messages.success(
             request,
             f"Welcome to {membership.organisation.name}. "

@@ -17,7 +17,7 @@ from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from alwaysevents.views import ServiceFormMixin
 from programmes import selectors, services
 from programmes.forms import InvitationForm, MembershipRoleForm
-from programmes.models import Invitation, Membership, Role
+from programmes.models import STAFF_ROLES, Invitation, Membership, Role
 from programmes.permissions import MEMBER_MANAGERS, can_create_event, can_manage_members
 
 
@@ -27,7 +27,9 @@ class OrganisationHomeView(OrganisationViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         members = list(
-            selectors.membership_list(organisation=self.organisation).filter(is_active=True)
+            selectors.membership_list(organisation=self.organisation).filter(
+                is_active=True, role__in=STAFF_ROLES
+            )
         )
         context["members"] = members
         context["can_manage_members"] = can_manage_members(self.membership)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alwaysevents.tenancy.scope import across_organisations
-from coproduction.demo import seed_coproduction
+from coproduction.demo import DEMO_PARTNER_SIGN_INS, seed_coproduction
 from measurement.demo import seed_measurement
 from programmes import demo, services
 from programmes.demo import DEMO_PASSWORD
@@ -197,3 +197,6 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"  {local + '@' + slug + '.example':<32} {Role(role).label}, {slug}"
                     )
+                if slug in DEMO_PARTNER_SIGN_INS:
+                    name, email = DEMO_PARTNER_SIGN_INS[slug]
+                    self.stdout.write(f"  {email:<32} {Role.PARTNER.label} ({name}), {slug}")

@@ -1,0 +1,50 @@
+"""Forms of the partner pages: few fields, plain labels, one thing each."""
+
+from __future__ import annotations
+
+from django import forms
+
+from coproduction.models import AccessNeed, Partner
+
+
+class OwnDetailsForm(forms.Form):
+    contact_preference = forms.ChoiceField(
+        label="How would you like the team to contact you?",
+        choices=Partner.ContactPreference.choices,
+        widget=forms.RadioSelect,
+    )
+    access_needs = forms.MultipleChoiceField(
+        label="Is there anything that would help you take part?",
+        choices=AccessNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick any that apply. The team will plan for them.",
+    )
+    access_needs_other = forms.CharField(
+        label="Anything else we should know (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example: I need breaks every hour.",
+    )
+
+
+class WithdrawOwnConsentForm(forms.Form):
+    consent = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SignOffOwnForm(forms.Form):
+    agree = forms.BooleanField(
+        label="I agree: this statement says what matters to me",
+        error_messages={"required": "Tick the box if you agree with the statement."},
+    )
+
+
+class FeedbackForm(forms.Form):
+    attendance = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Your feedback",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What went well, and what could be better? Please do not include anyone's "
+        "name or health details.",
+    )
