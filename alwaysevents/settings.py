@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alwaysevents.tenancy.context_processors.navigation",
+                "alwaysevents.reporting.context_processors.notifications",
             ],
         },
     },
@@ -321,6 +322,16 @@ PROGRESS_SCORE_STALE_WEEKS = env_int("PROGRESS_SCORE_STALE_WEEKS", 6)
 # or (in teams of three or more) the top two carry more than the second share.
 OVER_RELIANCE_TOP_ONE_SHARE = env_share("OVER_RELIANCE_TOP_ONE_SHARE", 0.5)
 OVER_RELIANCE_TOP_TWO_SHARE = env_share("OVER_RELIANCE_TOP_TWO_SHARE", 0.8)
+
+# --- Notifications (alwaysevents.reporting) -------------------------------------------------
+# A worker's hold on an email it is sending; after this a retry may take the email over.
+NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 300)
+# "Today" for reminders is computed in this timezone (organisations have no field of their own).
+REMINDERS_DEFAULT_TIMEZONE = os.environ.get("REMINDERS_DEFAULT_TIMEZONE", "Europe/London")
+# Remind the sponsor of a challenge that asked for them and is still open after this many days.
+REMINDER_CHALLENGE_AFTER_DAYS = env_int("REMINDER_CHALLENGE_AFTER_DAYS", 7)
+# Remind organisation admins to check consents in force for longer than this many months.
+CONSENT_REVIEW_AFTER_MONTHS = env_int("CONSENT_REVIEW_AFTER_MONTHS", 12)
 
 # --- Measurement imports ---------------------------------------------------------------------
 MEASUREMENT_IMPORT_MAX_BYTES = env_int("MEASUREMENT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
