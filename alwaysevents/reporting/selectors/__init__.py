@@ -1,0 +1,1 @@
+"""Reads of the reporting app: report content, report lists, acknowledgement rates."""
