@@ -70,7 +70,7 @@ def previous_period(day: dt.date | None = None) -> str:
     return period_of(day.replace(day=1) - dt.timedelta(days=1))
 
 
-# --- the content -----------------------------------------------------------------------------------
+# --- the content ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
