@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alwaysevents.tenancy.context_processors.navigation",
+                "alwaysevents.reporting.context_processors.notifications",
             ],
         },
     },
@@ -321,6 +322,10 @@ PROGRESS_SCORE_STALE_WEEKS = env_int("PROGRESS_SCORE_STALE_WEEKS", 6)
 # or (in teams of three or more) the top two carry more than the second share.
 OVER_RELIANCE_TOP_ONE_SHARE = env_share("OVER_RELIANCE_TOP_ONE_SHARE", 0.5)
 OVER_RELIANCE_TOP_TWO_SHARE = env_share("OVER_RELIANCE_TOP_TWO_SHARE", 0.8)
+
+# --- Notifications (alwaysevents.reporting) -------------------------------------------------
+# A worker's hold on an email it is sending; after this a retry may take the email over.
+NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 300)
 
 # --- Measurement imports ---------------------------------------------------------------------
 MEASUREMENT_IMPORT_MAX_BYTES = env_int("MEASUREMENT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)

@@ -20,6 +20,10 @@ ALLOWED_OUTSIDE_ORG = {
     "programme/people/<int:pk>/remove/<str:role>/": "programme admins",
     "reviews/": "reviewers (ProgrammeViewMixin)",
     "invitations/<str:token>/": "public: the signed, expiring link in an invitation email",
+    "notifications/": "personal: the signed-in person's own notifications (recipient filter)",
+    "notifications/preferences/": "personal: the signed-in person's own preferences",
+    "notifications/<int:pk>/read/": "personal: 404 unless the notification is the person's",
+    "notifications/read-all/": "personal: only the person's own notifications",
 }
 THIRD_PARTY_PREFIXES = ("accounts/", "admin/")
 

@@ -1,1 +1,0 @@
-"""Stored reports, acknowledgements, reminders and notification preferences (issue 7)."""

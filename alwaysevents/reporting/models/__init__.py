@@ -1,0 +1,17 @@
+"""Models of the reporting app, split by sub-domain and re-exported here."""
+
+from alwaysevents.reporting.models.notifications import (
+    Channel,
+    DigestFrequency,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+
+__all__ = [
+    "Channel",
+    "DigestFrequency",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+]
