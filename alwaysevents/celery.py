@@ -30,6 +30,15 @@ app.conf.beat_schedule = {
         "task": "measurement.tasks.import_previews_clear_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Sponsor reports cover last month; CELERY_TIMEZONE is Europe/London, the organisations' time.
+    "monthly-sponsor-reports": {
+        "task": "reporting.monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    },
+    "sponsor-report-escalations": {
+        "task": "reporting.report_escalations",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 

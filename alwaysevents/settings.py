@@ -326,6 +326,10 @@ OVER_RELIANCE_TOP_TWO_SHARE = env_share("OVER_RELIANCE_TOP_TWO_SHARE", 0.8)
 # --- Notifications (alwaysevents.reporting) -------------------------------------------------
 # A worker's hold on an email it is sending; after this a retry may take the email over.
 NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 300)
+# Monthly sponsor reports: days a sponsor has to acknowledge before the organisation admins are
+# told, and how long the one-click link in the email works.
+REPORT_ACKNOWLEDGE_DAYS = env_int("REPORT_ACKNOWLEDGE_DAYS", 14)
+REPORT_ACKNOWLEDGE_LINK_DAYS = env_int("REPORT_ACKNOWLEDGE_LINK_DAYS", 60)
 
 # --- Measurement imports ---------------------------------------------------------------------
 MEASUREMENT_IMPORT_MAX_BYTES = env_int("MEASUREMENT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)

@@ -8,7 +8,6 @@ plain-text part, the PDF attached and links to read, acknowledge and change pref
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -39,45 +38,13 @@ def report_pdf(content: ReportContent, body_html: str) -> bytes:
     from weasyprint import HTML
 
     document = report_document_html(content, body_html)
-    return HTML(string=document, base_url=None).write_pdf(  # type: ignore[no-any-return]
-        url_fetcher=_no_fetch
-    )
+    pdf: bytes = HTML(string=document, base_url=None, url_fetcher=_no_fetch).write_pdf()
+    return pdf
 
 
 def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
     raise ValueError(f"The report does not fetch anything ({url}).")
 
 
-@dataclass(frozen=True)
-class EmailParts:
-    subject: str
-    text: str
-    html: str
-    filename: str
-
-
 def report_filename(content: ReportContent) -> str:
     return f"always-events-report-{content.organisation_slug}-{content.period}.pdf"
-
-
-def report_email_parts(
-    *,
-    content: ReportContent,
-    report_url: str,
-    acknowledge_url: str,
-    preferences_url: str,
-    acknowledge_days: int,
-) -> EmailParts:
-    context = {
-        "report": content,
-        "report_url": report_url,
-        "acknowledge_url": acknowledge_url,
-        "preferences_url": preferences_url,
-        "acknowledge_days": acknowledge_days,
-    }
-    return EmailParts(
-        subject=f"Always Events progress report for {content.period_label}",
-        text=render_to_string("reporting/email/monthly_report.txt", context),
-        html=render_to_string("reporting/email/monthly_report.html", context),
-        filename=report_filename(content),
-    )

@@ -134,21 +134,3 @@ def test_pdf_is_a_pdf_with_the_event_title(report_world):
     strings = pdf_strings(pdf)
     assert any("Told the plan for the day" in s for s in strings), "in the bookmarks"
     assert any("Progress report for October 2026" in s for s in strings)
-
-
-def test_email_parts_have_text_html_and_links(report_world):
-    content = report_content(membership=report_world.membership, period=PERIOD)
-    parts = rendering.report_email_parts(
-        content=content,
-        report_url="https://app.example/r/1/",
-        acknowledge_url="https://app.example/ack/xyz/",
-        preferences_url="https://app.example/prefs/",
-        acknowledge_days=14,
-    )
-    assert parts.subject == "Always Events progress report for October 2026"
-    for body in (parts.text, parts.html):
-        assert "Told the plan for the day" in body
-        assert "https://app.example/ack/xyz/" in body
-        assert "https://app.example/prefs/" in body
-    assert "Cover for protected time on nights" in parts.text
-    assert parts.filename == "always-events-report-northfield-2026-10.pdf"

@@ -6,10 +6,22 @@ from alwaysevents.reporting.views.notifications import (
     NotificationReadAllView,
     NotificationReadView,
 )
+from alwaysevents.reporting.views.reports import (
+    ReportAcknowledgeLinkView,
+    ReportAcknowledgeView,
+    ReportDetailView,
+    ReportListView,
+    ReportPdfView,
+)
 
 __all__ = [
     "NotificationListView",
     "NotificationPreferencesView",
     "NotificationReadAllView",
     "NotificationReadView",
+    "ReportAcknowledgeLinkView",
+    "ReportAcknowledgeView",
+    "ReportDetailView",
+    "ReportListView",
+    "ReportPdfView",
 ]
