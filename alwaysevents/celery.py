@@ -30,6 +30,16 @@ app.conf.beat_schedule = {
         "task": "measurement.tasks.import_previews_clear_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Times are in CELERY_TIMEZONE (Europe/London); each organisation's task then works on
+    # that organisation's own date (alwaysevents.reporting.reminders.organisation_today).
+    "reporting.daily_reminders": {
+        "task": "alwaysevents.reporting.tasks.reminders_daily_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "reporting.weekly_staff_digest": {
+        "task": "alwaysevents.reporting.tasks.staff_digest_weekly_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
     # Sponsor reports cover last month; CELERY_TIMEZONE is Europe/London, the organisations' time.
     "monthly-sponsor-reports": {
         "task": "reporting.monthly_reports",

@@ -329,6 +329,12 @@ OVER_RELIANCE_TOP_TWO_SHARE = env_share("OVER_RELIANCE_TOP_TWO_SHARE", 0.8)
 # --- Notifications (alwaysevents.reporting) -------------------------------------------------
 # A worker's hold on an email it is sending; after this a retry may take the email over.
 NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 300)
+# "Today" for reminders is computed in this timezone (organisations have no field of their own).
+REMINDERS_DEFAULT_TIMEZONE = os.environ.get("REMINDERS_DEFAULT_TIMEZONE", "Europe/London")
+# Remind the sponsor of a challenge that asked for them and is still open after this many days.
+REMINDER_CHALLENGE_AFTER_DAYS = env_int("REMINDER_CHALLENGE_AFTER_DAYS", 7)
+# Remind organisation admins to check consents in force for longer than this many months.
+CONSENT_REVIEW_AFTER_MONTHS = env_int("CONSENT_REVIEW_AFTER_MONTHS", 12)
 # Monthly sponsor reports: days a sponsor has to acknowledge before the organisation admins are
 # told, and how long the one-click link in the email works.
 REPORT_ACKNOWLEDGE_DAYS = env_int("REPORT_ACKNOWLEDGE_DAYS", 14)

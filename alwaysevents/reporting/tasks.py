@@ -1,39 +1,267 @@
-"""Scheduled work of the reporting app. Tasks take ids, use `acks_late`, and are idempotent.
+"""Scheduled reminders and the staff digest (beat entries in `alwaysevents/celery.py`).
+
+Shape, for every schedule: a beat task lists the organisations and enqueues one task per
+organisation; that task works out what is due *on the organisation's own date* and enqueues
+one send task per recipient. Every task takes ids and JSON values, is `acks_late` (a crashed
+worker's task is delivered again) and is safe to run any number of times: the send goes
+through `notification_send`, whose ledger (recipient, kind, period) lets each notification go
+once. A redelivered organisation task enqueues its sends again; the ones already sent are
+skipped, the rest go. Mail errors (`SMTPException`, `OSError`) and a send held by another
+worker (`NotificationInFlight`) are retried with exponential backoff.
 
 Monthly sponsor reports (beat: the first of each month, Europe/London):
 `monthly_reports_task` fans out one `sponsor_report_task` per sponsor; each generates and
-stores the report once and sends it through the notification ledger, so running the batch
-twice, or again after a worker died half-way, gives every sponsor exactly one email.
-Daily, `report_escalations_task` tells organisation admins about reports unacknowledged after
+stores the report once and sends it through the same ledger, so running the batch twice, or
+again after a worker died half-way, gives every sponsor exactly one email. Daily,
+`report_escalations_task` tells organisation admins about reports unacknowledged after
 `REPORT_ACKNOWLEDGE_DAYS`, once per report.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import smtplib
+from smtplib import SMTPException
 from typing import Any
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 
+from alwaysevents.reporting.digest import digest_audience, event_successes
+from alwaysevents.reporting.models import Channel, DigestFrequency, NotificationKind
+from alwaysevents.reporting.models import NotificationPreference as Preference
+from alwaysevents.reporting.reminders import organisation_timezone, organisation_today
+from alwaysevents.reporting.reminders import reminders_due as reminders_due_for
+from alwaysevents.reporting.reminders.coproduction import iso_week
 from alwaysevents.reporting.selectors.report import period_bounds, previous_period
 from alwaysevents.reporting.selectors.reports import report_list_overdue
-from alwaysevents.reporting.services.delivery import NotificationInFlight
-from alwaysevents.tenancy.scope import organisation_scope
+from alwaysevents.reporting.services.delivery import NotificationInFlight, notification_send
+from alwaysevents.tenancy.scope import across_organisations, organisation_scope
 from alwaysevents.tenancy.tasks import organisation_task
+from programmes.models import Organisation
 
 logger = logging.getLogger(__name__)
 
-#: Worth a retry with backoff: the mail server, the network, or another worker mid-send.
-RETRY_ON = (smtplib.SMTPException, OSError, NotificationInFlight)
-RETRY_OPTIONS: dict[str, Any] = {
+SEND_RETRY: dict[str, Any] = {
     "acks_late": True,
-    "autoretry_for": RETRY_ON,
+    "autoretry_for": (SMTPException, OSError, NotificationInFlight),
     "retry_backoff": 30,
-    "retry_backoff_max": 1800,
+    "retry_backoff_max": 30 * 60,
     "retry_jitter": True,
     "max_retries": 8,
 }
+
+
+def _active_organisation_ids() -> list[int]:
+    with across_organisations():
+        return list(
+            Organisation.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+        )
+
+
+def _organisation(organisation_id: int) -> Organisation | None:
+    with across_organisations():
+        return Organisation.objects.filter(pk=organisation_id, is_active=True).first()
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def reminders_daily_task() -> int:
+    """Beat, every morning: one reminders task per active organisation."""
+    ids = _active_organisation_ids()
+    for organisation_id in ids:
+        reminders_organisation_task.delay(organisation_id=organisation_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def reminders_organisation_task(*, organisation_id: int, today: str | None = None) -> int:
+    """Work out the organisation's reminders for its today and enqueue one send for each."""
+    organisation = _organisation(organisation_id)
+    if organisation is None:
+        return 0
+    day = dt.date.fromisoformat(today) if today else None
+    reminders = reminders_due_for(organisation=organisation, today=day)
+    for reminder in reminders:
+        reminder_send_task.delay(**reminder.as_task_kwargs())
+    logger.info("%s: %d reminder(s) to send.", organisation.slug, len(reminders))
+    return len(reminders)
+
+
+@shared_task(**SEND_RETRY)
+def reminder_send_task(
+    *,
+    kind: str,
+    recipient_id: int,
+    organisation_id: int,
+    period: str,
+    subject: str,
+    message: str,
+    url: str = "",
+) -> bool:
+    """Send one reminder (at most once: see `notification_send`). True if this call sent it."""
+    recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
+    organisation = _organisation(organisation_id)
+    if recipient is None or organisation is None:
+        return False
+    notification = notification_send(
+        recipient=recipient,
+        kind=kind,
+        period=period,
+        subject=subject,
+        text_template="reporting/email/notification.txt",
+        html_template="reporting/email/notification.html",
+        context={"message": message, "organisation": organisation},
+        url=url,
+        organisation=organisation,
+        summary=message,
+    )
+    return notification is not None
+
+
+# --- staff digest -----------------------------------------------------------------------------
+
+
+def digest_window(
+    frequency: str, today: dt.date, tz: dt.tzinfo
+) -> tuple[str, dt.datetime, dt.datetime] | None:
+    """(period key, since, until) of the digest due on `today`, or None for none today.
+
+    Weekly: the seven days before today, keyed by today's ISO week. Monthly: the previous
+    calendar month, sent on the first weekly run of a month (days 1 to 7).
+    """
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=tz)
+    if frequency == DigestFrequency.MONTHLY:
+        if today.day > 7:
+            return None
+        first = today.replace(day=1)
+        previous = (first - dt.timedelta(days=1)).replace(day=1)
+        return (
+            f"{previous:%Y-%m}",
+            dt.datetime.combine(previous, dt.time(), tzinfo=tz),
+            dt.datetime.combine(first, dt.time(), tzinfo=tz),
+        )
+    return iso_week(today), midnight - dt.timedelta(days=7), midnight
+
+
+@shared_task(acks_late=True)
+def staff_digest_weekly_task() -> int:
+    """Beat, every Monday morning: one digest task per active organisation."""
+    ids = _active_organisation_ids()
+    for organisation_id in ids:
+        staff_digest_organisation_task.delay(organisation_id=organisation_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def staff_digest_organisation_task(*, organisation_id: int, today: str | None = None) -> int:
+    """Gather each team's successes and enqueue one digest per person who wants one now."""
+    organisation = _organisation(organisation_id)
+    if organisation is None:
+        return 0
+    day = dt.date.fromisoformat(today) if today else organisation_today(organisation)
+    tz = organisation_timezone(organisation)
+    enqueued = 0
+    for frequency in DigestFrequency.values:
+        window = digest_window(frequency, day, tz)
+        if window is None:
+            continue
+        period, since, until = window
+        successes = event_successes(organisation=organisation, since=since, until=until)
+        audience = digest_audience(organisation=organisation, successes=successes)
+        preferences = {
+            p.user_id: p
+            for p in Preference.objects.filter(
+                kind=NotificationKind.STAFF_DIGEST, user_id__in=list(audience)
+            )
+        }
+        for user_id, items in sorted(audience.items()):
+            preference = preferences.get(user_id)
+            wanted = preference.digest_frequency if preference else DigestFrequency.WEEKLY
+            if wanted != frequency or (preference and preference.channel == Channel.NONE):
+                continue
+            staff_digest_send_task.delay(
+                recipient_id=user_id,
+                organisation_id=organisation.pk,
+                period=f"{period}:org-{organisation.pk}",
+                frequency=frequency,
+                since=since.date().isoformat(),
+                until=(until - dt.timedelta(days=1)).date().isoformat(),
+                events=[item.as_dict() for item in items],
+            )
+            enqueued += 1
+    return enqueued
+
+
+@shared_task(**SEND_RETRY)
+def staff_digest_send_task(
+    *,
+    recipient_id: int,
+    organisation_id: int,
+    period: str,
+    frequency: str,
+    since: str,
+    until: str,
+    events: list[dict[str, Any]],
+) -> bool:
+    """Send one person's digest (at most once per period and organisation)."""
+    from programmes.models import Membership
+
+    recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
+    organisation = _organisation(organisation_id)
+    if recipient is None or organisation is None:
+        return False
+    with across_organisations():
+        if not Membership.objects.filter(
+            organisation=organisation, user=recipient, is_active=True
+        ).exists():
+            return False
+    first, last = dt.date.fromisoformat(since), dt.date.fromisoformat(until)
+    span = f"{first.day} {first:%B} to {last.day} {last:%B %Y}"
+    summary = "; ".join(
+        f"{e['title']}: "
+        + ", ".join(
+            part
+            for part in (
+                f"{len(e['signals'])} signal(s) of improvement" if e["signals"] else "",
+                f"{len(e['adopted'])} change(s) adopted" if e["adopted"] else "",
+                f"{e['new_partners']} new partner(s)" if e["new_partners"] else "",
+                f"{len(e['news'])} other news" if e["news"] else "",
+            )
+            if part
+        )
+        for e in events
+    )
+    notification = notification_send(
+        recipient=recipient,
+        kind=NotificationKind.STAFF_DIGEST,
+        period=period,
+        subject=f"Successes in {organisation.name}: {span}",
+        text_template="reporting/email/staff_digest.txt",
+        html_template="reporting/email/staff_digest.html",
+        context={
+            "organisation": organisation,
+            "events": events,
+            "span": span,
+            "frequency": frequency,
+            "site_url": _site_url(),
+        },
+        url=f"/o/{organisation.slug}/",
+        organisation=organisation,
+        summary=summary,
+    )
+    return notification is not None
+
+
+def _site_url() -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/")
+
+
+# --- monthly sponsor reports ------------------------------------------------------------
 
 
 def sponsor_memberships(organisation: Any) -> list[int]:
@@ -75,7 +303,7 @@ def monthly_reports_task(period: str | None = None) -> int:
     return queued
 
 
-@shared_task(name="reporting.sponsor_report", **RETRY_OPTIONS)
+@shared_task(name="reporting.sponsor_report", **SEND_RETRY)
 @organisation_task
 def sponsor_report_task(*, organisation: Any, membership_id: int, period: str) -> int:
     """Generate (once), store and send (once) one sponsor's report. Returns the report's id."""
@@ -102,7 +330,7 @@ def report_escalations_task() -> int:
     return len(overdue)
 
 
-@shared_task(name="reporting.report_escalate", **RETRY_OPTIONS)
+@shared_task(name="reporting.report_escalate", **SEND_RETRY)
 @organisation_task
 def report_escalate_task(*, organisation: Any, report_id: int) -> int:
     from alwaysevents.reporting.models import SponsorReport

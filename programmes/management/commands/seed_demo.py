@@ -133,6 +133,10 @@ class Command(BaseCommand):
             demo.seed_events(organisation, people=people, today=timezone.localdate())
             seed_measurement(organisation, people=people, today=timezone.localdate())
             seed_coproduction(organisation, people=people, today=timezone.localdate())
+            # The one place outside reporting that calls it: demo glue, not a dependency.
+            from alwaysevents.reporting.demo import seed_reporting
+
+            seed_reporting(organisation, people=people, today=timezone.localdate())
 
     # --- generated organisations for scale ------------------------------------------------
 

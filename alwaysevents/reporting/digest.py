@@ -1,0 +1,156 @@
+"""The staff digest: successes of each event team over a week (or a month).
+
+Successes are facts from the domain apps, read through their selectors:
+
+- improvement signals (`measurement.spc.improvement_signals`) completed by data entered in the
+  window;
+- changes adopted (PDSA cycles decided "adopt", last changed in the window);
+- partners who joined the event in the window (a count: no personal details in a digest).
+
+`CONTRIBUTORS` is the slot for more kinds of news: a function
+`(organisation, since, until) -> {event id: [lines]}` added there (accreditation news, when that
+app lands) appears in each event's section under "Other news".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+
+from coproduction.selectors.organisation import event_partner_counts_joined
+from measurement import spc
+from measurement.charts import analyse_points, period_label
+from measurement.selectors.measures import measure_phases, measure_points
+from measurement.selectors.organisation import measure_list_with_new_data, pdsa_cycle_list_adopted
+from programmes.models import Stage
+from programmes.selectors import event_list, event_team
+
+if TYPE_CHECKING:
+    from programmes.models import Organisation
+
+Contributor = Callable[["Organisation", dt.datetime, dt.datetime], dict[int, list[str]]]
+
+#: Extra news per event (see the module docstring). Empty until another app contributes.
+CONTRIBUTORS: list[Contributor] = []
+
+
+@dataclass
+class EventSuccesses:
+    event_id: int
+    title: str
+    url: str
+    signals: list[str] = field(default_factory=list)
+    adopted: list[str] = field(default_factory=list)
+    new_partners: int = 0
+    news: list[str] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.signals or self.adopted or self.new_partners or self.news)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "title": self.title,
+            "url": self.url,
+            "signals": self.signals,
+            "adopted": self.adopted,
+            "new_partners": self.new_partners,
+            "news": self.news,
+        }
+
+
+def _signals(
+    organisation: Organisation, since: dt.datetime, until: dt.datetime
+) -> dict[int, list[str]]:
+    """One line per measure whose latest improvement signal was completed in the window."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for measure in measure_list_with_new_data(organisation=organisation, since=since):
+        points = measure_points(measure=measure)
+        if not points:
+            continue
+        analysis, _labels = analyse_points(measure, points, measure_phases(measure=measure))
+        new = [
+            signal
+            for signal in spc.improvement_signals(analysis)
+            if any(since <= points[i].updated_at < until for i in signal.indices)
+        ]
+        if new:
+            latest = new[-1]
+            last = points[max(latest.indices)]
+            found[measure.event_id].append(
+                f"{measure.name}: a signal of improvement up to "
+                f"{period_label(measure, last.period)}. {latest.text}"
+            )
+    return found
+
+
+def _adopted(
+    organisation: Organisation, since: dt.datetime, until: dt.datetime
+) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for cycle in pdsa_cycle_list_adopted(organisation=organisation, since=since):
+        if cycle.updated_at >= until:
+            continue
+        found[cycle.change_idea.event_id].append(
+            f"“{cycle.change_idea.text}” was adopted after PDSA cycle {cycle.number}."
+        )
+    return found
+
+
+def event_successes(
+    *, organisation: Organisation, since: dt.datetime, until: dt.datetime
+) -> list[EventSuccesses]:
+    """The successes of each live event in [since, until), events with none left out."""
+    signals = _signals(organisation, since, until)
+    adopted = _adopted(organisation, since, until)
+    partners = event_partner_counts_joined(
+        organisation=organisation, since=since.date(), until=until.date()
+    )
+    news: dict[int, list[str]] = defaultdict(list)
+    for contributor in CONTRIBUTORS:
+        for event_id, lines in contributor(organisation, since, until).items():
+            news[event_id].extend(lines)
+    results = []
+    for event in event_list(organisation=organisation):
+        if event.stage == Stage.CLOSED:
+            continue
+        successes = EventSuccesses(
+            event_id=event.pk,
+            title=event.title,
+            url=reverse(
+                "programmes:event-detail", kwargs={"org_slug": organisation.slug, "pk": event.pk}
+            ),
+            signals=signals.get(event.pk, []),
+            adopted=adopted.get(event.pk, []),
+            new_partners=partners.get(event.pk, 0),
+            news=news.get(event.pk, []),
+        )
+        if successes.any:
+            results.append(successes)
+    return results
+
+
+def digest_audience(
+    *, organisation: Organisation, successes: list[EventSuccesses]
+) -> dict[int, list[EventSuccesses]]:
+    """{user id: the successes of the events whose team they are on (the lead included)}.
+
+    One query per event with successes (the team), which stays small for a weekly task.
+    """
+    from programmes.selectors import event_get
+
+    audience: dict[int, list[EventSuccesses]] = defaultdict(list)
+    for item in successes:
+        event = event_get(organisation=organisation, pk=item.event_id)
+        people = {member.user_id for member in event_team(event=event)}
+        if event.team_lead_id:
+            people.add(event.team_lead_id)
+        for user_id in people:
+            audience[user_id].append(item)
+    return dict(audience)

@@ -1,0 +1,98 @@
+"""Reminders from the measurement app: data due for a measure, PDSA cycles not started."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from alwaysevents.reporting.models import NotificationKind
+from alwaysevents.reporting.reminders import Reminder, RuleContext, reminder_rule
+from measurement.models import Measure
+from measurement.selectors.organisation import (
+    measure_list_for_organisation,
+    pdsa_cycle_list_not_started,
+)
+
+#: Days after a period ends before its figure counts as due (time to collect it).
+GRACE_DAYS = {Measure.Frequency.WEEKLY: 2, Measure.Frequency.MONTHLY: 4}
+
+
+def _first_of_previous_month(day: dt.date) -> dt.date:
+    first = day.replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def period_due(frequency: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The latest period whose figure is due by `today`, as (first day, day after its end).
+
+    Weekly: the week (Monday to Sunday) whose figure is due from the Wednesday after (two days
+    of grace). Monthly: the month whose figure is due from the fifth of the next month.
+    """
+    grace = dt.timedelta(days=GRACE_DAYS.get(frequency, 2))  # type: ignore[call-overload]
+    if frequency == Measure.Frequency.MONTHLY:
+        # Due from the day `grace` days after the month ends, e.g. the 5th of the next month.
+        latest = today - grace
+        return _first_of_previous_month(latest), latest.replace(day=1)
+    latest_end = today - grace  # the period must have ended on or before this day
+    start = latest_end - dt.timedelta(days=latest_end.weekday() + 7)
+    return start, start + dt.timedelta(days=7)
+
+
+def period_words(frequency: str, start: dt.date) -> str:
+    if frequency == Measure.Frequency.MONTHLY:
+        return f"{start:%B %Y}"
+    return f"week beginning {start.day} {start:%B %Y}"
+
+
+@reminder_rule(NotificationKind.MEASURE_DATA_DUE)
+def measure_data_due(context: RuleContext) -> Iterator[Reminder]:
+    """A measure of a live event has no figure for its latest due period: remind the lead."""
+    events = {event.pk: event for event in context.live_events}
+    for measure in measure_list_for_organisation(organisation=context.organisation):
+        event = events.get(measure.event_id)
+        if event is None or event.team_lead_id is None:
+            continue
+        start, end = period_due(measure.frequency, context.today)
+        if measure.created_at.date() >= end:
+            continue  # the measure did not exist yet for that period
+        if measure.latest_period is not None and measure.latest_period >= start:  # type: ignore[attr-defined]
+            continue
+        when = period_words(measure.frequency, start)
+        yield Reminder(
+            kind=NotificationKind.MEASURE_DATA_DUE,
+            recipient_id=event.team_lead_id,
+            organisation_id=context.organisation.pk,
+            period=f"measure-{measure.pk}:{start.isoformat()}",
+            subject=f"Data due: {measure.name}",
+            message=(
+                f"The figure for {when} for “{measure.name}” ({event.title}) has not been "
+                "entered yet. Entering it keeps the chart, and what it tells the team, up to date."
+            ),
+            url=context.path("measurement:measure-grid", pk=event.pk, measure_pk=measure.pk),
+        )
+
+
+@reminder_rule(NotificationKind.PDSA_OVERDUE)
+def pdsa_cycle_overdue(context: RuleContext) -> Iterator[Reminder]:
+    """A PDSA cycle still only planned after its planned start date: remind the lead."""
+    events = {event.pk: event for event in context.live_events}
+    for cycle in pdsa_cycle_list_not_started(
+        organisation=context.organisation, before=context.today
+    ):
+        event = events.get(cycle.change_idea.event_id)
+        if event is None or event.team_lead_id is None:
+            continue
+        planned = f"{cycle.planned_start.day} {cycle.planned_start:%B %Y}"
+        yield Reminder(
+            kind=NotificationKind.PDSA_OVERDUE,
+            recipient_id=event.team_lead_id,
+            organisation_id=context.organisation.pk,
+            period=f"pdsa-{cycle.pk}:{cycle.planned_start.isoformat()}",
+            subject=f"PDSA cycle {cycle.number} was planned to start on {planned}",
+            message=(
+                f"Cycle {cycle.number} testing “{cycle.change_idea.text}” ({event.title}) was "
+                f"planned to start on {planned} and has not been started. Start it, or change "
+                "its date if the plan has moved."
+            ),
+            url=context.path("measurement:pdsa-cycle-detail", pk=event.pk, cycle_pk=cycle.pk),
+        )

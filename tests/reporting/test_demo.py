@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from alwaysevents.reporting.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_gives_demo_people_read_and_unread_notifications_once():
+    call_command("seed_demo", verbosity=0)
+    rows = list(Notification.objects.select_related("recipient"))
+    assert rows
+    emails = {n.recipient.email for n in rows}
+    assert "lead@northfield.example" in emails
+    assert any(n.read_at for n in rows) and any(n.read_at is None for n in rows)
+    assert all(n.emailed_at is None for n in rows)
+    assert mail.outbox == []
+
+    call_command("seed_demo", verbosity=0)
+    assert Notification.objects.count() == len(rows)
