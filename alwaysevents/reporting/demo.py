@@ -3,8 +3,8 @@
 The in-app notifications are the demo organisation's real reminders, worked out by the same
 rules as the daily task, a few per person, some marked read. They are recorded as in-app only
 and never emailed, and they take the rules' own ledger keys, so the daily task does not repeat
-them; the reminders left over are the ones the worker emails when `make run` starts beat.
-A past staff digest (last week's successes, if any) goes to the team in the app as well.
+them; the reminders left over, and the staff digest of the demo's successes, are the ones
+`manage.py send_notifications --digest` (or beat, in the morning) emails.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from alwaysevents.reporting.digest import digest_audience, event_successes
-from alwaysevents.reporting.models import Channel, Notification, NotificationKind
-from alwaysevents.reporting.reminders import organisation_timezone, reminders_due
-from alwaysevents.reporting.reminders.coproduction import iso_week
+from alwaysevents.reporting.models import Channel, Notification
+from alwaysevents.reporting.reminders import reminders_due
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
@@ -74,28 +72,4 @@ def seed_reporting(organisation: Organisation, *, people: dict[str, User], today
         )
         taken[reminder.recipient_id] += 1
 
-    tz = organisation_timezone(organisation)
-    until = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(), tzinfo=tz)
-    successes = event_successes(
-        organisation=organisation, since=until - dt.timedelta(days=28), until=until
-    )
-    for user_id, items in digest_audience(organisation=organisation, successes=successes).items():
-        lines = [
-            f"{item.title}: "
-            + " ".join([*item.signals, *item.adopted, *item.news])
-            + (f" {item.new_partners} new partner(s) joined." if item.new_partners else "")
-            for item in items
-        ]
-        _record(
-            recipient_id=user_id,
-            organisation=organisation,
-            kind=NotificationKind.STAFF_DIGEST,
-            period=f"{iso_week(until.date())}:org-{organisation.pk}",
-            subject=(
-                f"Successes in {organisation.name} over the four weeks to {until.day} {until:%B}"
-            ),
-            body="\n".join(line.strip() for line in lines),
-            url=f"/o/{organisation.slug}/",
-            read=False,
-        )
     return Notification.objects.filter(organisation=organisation).count()

@@ -78,7 +78,7 @@ def _signals(
         new = [
             signal
             for signal in spc.improvement_signals(analysis)
-            if any(since <= points[i].updated_at < until for i in signal.indices)
+            if since <= points[max(signal.indices)].updated_at < until
         ]
         if new:
             latest = new[-1]

@@ -26,6 +26,7 @@ from typing import Any
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from alwaysevents.reporting.digest import digest_audience, event_successes
 from alwaysevents.reporting.models import Channel, DigestFrequency, NotificationKind
@@ -125,14 +126,14 @@ def reminder_send_task(
 
 
 def digest_window(
-    frequency: str, today: dt.date, tz: dt.tzinfo
+    frequency: str, today: dt.date, tz: dt.tzinfo, now: dt.datetime | None = None
 ) -> tuple[str, dt.datetime, dt.datetime] | None:
     """(period key, since, until) of the digest due on `today`, or None for none today.
 
-    Weekly: the seven days before today, keyed by today's ISO week. Monthly: the previous
-    calendar month, sent on the first weekly run of a month (days 1 to 7).
+    Weekly: the seven days up to now (or to the end of `today` if that is earlier), keyed by
+    today's ISO week. Monthly: the previous calendar month, sent on the first weekly run of a
+    month (days 1 to 7).
     """
-    midnight = dt.datetime.combine(today, dt.time(), tzinfo=tz)
     if frequency == DigestFrequency.MONTHLY:
         if today.day > 7:
             return None
@@ -143,7 +144,9 @@ def digest_window(
             dt.datetime.combine(previous, dt.time(), tzinfo=tz),
             dt.datetime.combine(first, dt.time(), tzinfo=tz),
         )
-    return iso_week(today), midnight - dt.timedelta(days=7), midnight
+    end_of_today = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    until = min(now or timezone.now(), end_of_today)
+    return iso_week(today), until - dt.timedelta(days=7), until
 
 
 @shared_task(acks_late=True)
@@ -188,7 +191,7 @@ def staff_digest_organisation_task(*, organisation_id: int, today: str | None = 
                 period=f"{period}:org-{organisation.pk}",
                 frequency=frequency,
                 since=since.date().isoformat(),
-                until=(until - dt.timedelta(days=1)).date().isoformat(),
+                until=(until - dt.timedelta(microseconds=1)).date().isoformat(),
                 events=[item.as_dict() for item in items],
             )
             enqueued += 1

@@ -244,3 +244,12 @@ def test_digest_window_keys():
     key, since, until = tasks.digest_window("monthly", dt.date(2026, 12, 7), tz)
     assert key == "2026-11" and since.date() == dt.date(2026, 11, 1)
     assert until.date() == dt.date(2026, 12, 1)
+
+
+def test_send_notifications_command_sends_now_and_never_twice(five_leads, settings):
+    from django.core.management import call_command
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    call_command("send_notifications", "--digest", stdout=None)
+    call_command("send_notifications")
+    assert emails_per_address() == Counter({lead.email: 1 for lead in five_leads})

@@ -132,3 +132,14 @@ def test_preferences_are_per_person(client_for, editor, outsider):
     )
     page = client_for(outsider).get(PREFERENCES).content.decode()
     assert 'value="none" selected' not in page
+
+
+def test_list_runs_a_constant_number_of_queries(client_for, editor, django_assert_max_num_queries):
+    client = client_for(editor)
+    notify(editor, 1)
+    with django_assert_max_num_queries(15) as few:
+        client.get(LIST)
+    for n in range(2, 12):
+        notify(editor, n)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(LIST)
