@@ -197,7 +197,7 @@ def render_one(membership_id: int) -> int:
     return len(rendering.report_pdf(content, html))
 
 
-def worker(ids: list[int], queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def worker(ids: list[int], queue: multiprocessing.Queue) -> None:
     connections.close_all()  # a fresh connection of this process's own
     total = sum(render_one(i) for i in ids)
     connections.close_all()
@@ -222,7 +222,7 @@ def run(ids: list[int], processes: int) -> float:
     return len(ids) / elapsed
 
 
-def memory_worker(ids: list[int], queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def memory_worker(ids: list[int], queue: multiprocessing.Queue) -> None:
     connections.close_all()
     render_one(ids[0])  # warm up: fonts, templates, imports
     tracemalloc.start()
@@ -244,7 +244,7 @@ def memory(ids: list[int]) -> tuple[int, int, int]:
     child.start()
     result = queue.get()
     child.join()
-    return result  # type: ignore[no-any-return]
+    return result
 
 
 def main() -> None:

@@ -80,7 +80,7 @@ def seed_reports(organisation: Organisation, *, people: dict[str, User], today: 
     now = timezone.now()
     days = settings.REPORT_ACKNOWLEDGE_DAYS
     # (months back, sent at, acknowledged at, escalated at)
-    plan = []
+    plan: list[tuple[str, dt.datetime, dt.datetime | None, dt.datetime | None]] = []
     for back in (3, 2, 1):
         period = _months_before(today, back)
         _, end = period_bounds(period)

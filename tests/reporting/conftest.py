@@ -170,7 +170,7 @@ def build_sponsor_month(organisation, sponsor, *, title="Told the plan for the d
         )
         ChallengeFactory(event=event, text="Not for the sponsor", help_needed="")
         ActivityFactory(event=event, rung=InvolvementActivity.Rung.CO_DESIGN)
-    return event
+    return event  # type: ignore[return-value]
 
 
 @pytest.fixture
