@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from alwaysevents.reporting.selectors.report import ReportContent
 
 _CSS_UNSAFE = re.compile(r"[\"\\<>\n\r]")
-_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+_CHART_SVG = re.compile(r"<svg xmlns=\"http://www.w3.org/2000/svg\".*?</svg>", re.S)
 _SVG_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
 
 
@@ -50,7 +50,7 @@ def _svg_as_image(match: re.Match[str]) -> str:
 
 def pdf_document_html(content: ReportContent, body_html: str) -> str:
     """The print document: the charts of the stored body embedded as SVG images."""
-    return report_document_html(content, _SVG.sub(_svg_as_image, body_html))
+    return report_document_html(content, _CHART_SVG.sub(_svg_as_image, body_html))
 
 
 def report_pdf(content: ReportContent, body_html: str) -> bytes:

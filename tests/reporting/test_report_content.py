@@ -134,3 +134,25 @@ def test_pdf_is_a_pdf_with_the_event_title(report_world):
     strings = pdf_strings(pdf)
     assert any("Told the plan for the day" in s for s in strings), "in the bookmarks"
     assert any("Progress report for October 2026" in s for s in strings)
+
+
+def test_pdf_document_embeds_charts_as_images_and_keeps_icons_inline(report_world):
+    content = report_content(membership=report_world.membership, period=PERIOD)
+    document = rendering.pdf_document_html(content, rendering.report_body_html(content))
+    assert "data:image/svg+xml;base64," in document
+    assert 'alt="Patients told the plan by 10am: SPC chart (XmR)"' in document
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' not in document
+    assert 'class="mdc-icon-mark"' in document
+    assert "size: A4" in document
+
+
+def test_a_report_of_a_past_month_leaves_out_later_data(report_world):
+    from measurement.models import Measure
+    from measurement.services.measures import data_point_save
+
+    with organisation_scope(report_world.organisation):
+        measure = Measure.objects.get(event=report_world.event)
+        data_point_save(measure=measure, period=dt.date(2026, 11, 1), value=Decimal(99), by=None)
+    content = report_content(membership=report_world.membership, period=PERIOD)
+    (section,) = content.events[0].measures
+    assert section.latest_period == "Oct 2026" and section.points == 15

@@ -261,7 +261,9 @@ def report_content(
         if e.stage != Stage.CLOSED
     ]
     ids = [e.pk for e in events]
-    measures = measure_data_for_events(organisation=organisation, event_ids=ids) if ids else {}
+    measures = (
+        measure_data_for_events(organisation=organisation, event_ids=ids, until=end) if ids else {}
+    )
     cycles = (
         pdsa_cycles_for_events(organisation=organisation, event_ids=ids, start=start, end=end)
         if ids
