@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["-period", "sponsor__full_name", "pk"],
+                "ordering": ["-period", "pk"],
                 "indexes": [
                     models.Index(
                         condition=models.Q(

@@ -51,7 +51,7 @@ class SponsorReport(OrganisationOwned):
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-period", "sponsor__full_name", "pk"]
+        ordering = ["-period", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "sponsor", "period"], name="reporting_report_once"
