@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -55,7 +56,11 @@ class ReportListView(ReportMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        reports = list(report_list(membership=self.membership))
+        page = Paginator(report_list(membership=self.membership), 24).get_page(
+            self.request.GET.get("page")
+        )
+        reports = list(page.object_list)
+        context["page_obj"] = page
         context["rows"] = [
             {
                 "report": r,
