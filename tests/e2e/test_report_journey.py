@@ -54,7 +54,7 @@ def test_sponsor_opens_the_latest_report_and_acknowledges_it(new_page, check_a11
     expect(page.get_by_text("Overdue")).to_be_visible()  # September's, never acknowledged
     check_a11y(page)
 
-    page.get_by_role("link", name="October 2026").click()
+    page.get_by_role("link", name="October 2026", exact=True).click()
     expect(page).to_have_url(path_is(f"/o/northfield/reports/{latest.pk}/"))
     expect(page.get_by_role("heading", name="Progress report for October 2026")).to_be_visible()
     expect(page.get_by_role("heading", name="Told the plan for the day")).to_be_visible()
