@@ -40,6 +40,15 @@ app.conf.beat_schedule = {
         "task": "alwaysevents.reporting.tasks.staff_digest_weekly_task",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # Sponsor reports cover last month; CELERY_TIMEZONE is Europe/London, the organisations' time.
+    "monthly-sponsor-reports": {
+        "task": "reporting.monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    },
+    "sponsor-report-escalations": {
+        "task": "reporting.report_escalations",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 

@@ -309,7 +309,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # PDF reports: no step-by-step progress lines
+    },
 }
 
 # Where people reach the app: used in links in emails sent by background tasks.
@@ -332,6 +335,10 @@ REMINDERS_DEFAULT_TIMEZONE = os.environ.get("REMINDERS_DEFAULT_TIMEZONE", "Europ
 REMINDER_CHALLENGE_AFTER_DAYS = env_int("REMINDER_CHALLENGE_AFTER_DAYS", 7)
 # Remind organisation admins to check consents in force for longer than this many months.
 CONSENT_REVIEW_AFTER_MONTHS = env_int("CONSENT_REVIEW_AFTER_MONTHS", 12)
+# Monthly sponsor reports: days a sponsor has to acknowledge before the organisation admins are
+# told, and how long the one-click link in the email works.
+REPORT_ACKNOWLEDGE_DAYS = env_int("REPORT_ACKNOWLEDGE_DAYS", 14)
+REPORT_ACKNOWLEDGE_LINK_DAYS = env_int("REPORT_ACKNOWLEDGE_LINK_DAYS", 60)
 
 # --- Measurement imports ---------------------------------------------------------------------
 MEASUREMENT_IMPORT_MAX_BYTES = env_int("MEASUREMENT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)

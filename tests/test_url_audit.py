@@ -24,6 +24,8 @@ ALLOWED_OUTSIDE_ORG = {
     "notifications/preferences/": "personal: the signed-in person's own preferences",
     "notifications/<int:pk>/read/": "personal: 404 unless the notification is the person's",
     "notifications/read-all/": "personal: only the person's own notifications",
+    "reports/acknowledge/<str:token>/": "public: the signed, expiring link in a report email; "
+    "acknowledges that one report for its sponsor only, once, on a button press",
 }
 THIRD_PARTY_PREFIXES = ("accounts/", "admin/")
 

@@ -1,10 +1,13 @@
-"""Personal pages: the signed-in person's own notifications (allow-listed in the URL audit)."""
+"""Personal pages: the signed-in person's own notifications (allow-listed in the URL audit);
+sponsor reports under the organisation, and the signed link that acknowledges one."""
 
 from django.urls import path
 
 from alwaysevents.reporting import views
 
 app_name = "reporting"
+
+ORG = "o/<slug:org_slug>/"
 
 urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
@@ -22,5 +25,19 @@ urlpatterns = [
         "notifications/read-all/",
         views.NotificationReadAllView.as_view(),
         name="notification-read-all",
+    ),
+    # Sponsor reports (OrganisationMiddleware answers 404 to non-members).
+    path(f"{ORG}reports/", views.ReportListView.as_view(), name="report-list"),
+    path(f"{ORG}reports/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
+    path(f"{ORG}reports/<int:pk>/pdf/", views.ReportPdfView.as_view(), name="report-pdf"),
+    path(
+        f"{ORG}reports/<int:pk>/acknowledge/",
+        views.ReportAcknowledgeView.as_view(),
+        name="report-acknowledge",
+    ),
+    path(
+        "reports/acknowledge/<str:token>/",
+        views.ReportAcknowledgeLinkView.as_view(),
+        name="report-acknowledge-link",
     ),
 ]

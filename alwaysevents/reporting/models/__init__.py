@@ -7,6 +7,7 @@ from alwaysevents.reporting.models.notifications import (
     NotificationKind,
     NotificationPreference,
 )
+from alwaysevents.reporting.models.reports import SponsorReport
 
 __all__ = [
     "Channel",
@@ -14,4 +15,5 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationPreference",
+    "SponsorReport",
 ]

@@ -137,6 +137,9 @@ class Command(BaseCommand):
             from alwaysevents.reporting.demo import seed_reporting
 
             seed_reporting(organisation, people=people, today=timezone.localdate())
+            from alwaysevents.reporting.demo_reports import seed_reports
+
+            seed_reports(organisation, people=people, today=timezone.localdate())
 
     # --- generated organisations for scale ------------------------------------------------
 

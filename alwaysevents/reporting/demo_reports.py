@@ -1,0 +1,131 @@
+"""Demo sponsor reports (called by `seed_demo`; idempotent).
+
+For the demo sponsor of an organisation, the reports of the last three months, generated from
+the demo data by the real service: the oldest acknowledged, the middle one overdue (never
+acknowledged, escalated to the organisation admin), the latest sent two days ago and waiting for
+the sponsor's click. Their ledger rows are recorded in the app only, so nothing is emailed and
+the monthly task does not send them again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils import timezone
+
+from alwaysevents.reporting.models import Channel, Notification, NotificationKind, SponsorReport
+from alwaysevents.reporting.selectors.report import period_bounds, period_label, period_of
+from alwaysevents.reporting.services.reports import report_path, sponsor_report_generate
+from alwaysevents.tenancy.scope import organisation_scope
+from programmes.models import Membership, Role
+
+if TYPE_CHECKING:
+    from alwaysevents.accounts.models import User
+    from programmes.models import Organisation
+
+
+def _months_before(day: dt.date, n: int) -> str:
+    first = day.replace(day=1)
+    for _ in range(n):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return period_of(first)
+
+
+def _ledger(
+    *,
+    user_id: int,
+    organisation: Organisation,
+    kind: str,
+    key: str,
+    subject: str,
+    url: str,
+    read: bool,
+) -> None:
+    notification, created = Notification.objects.get_or_create(
+        recipient_id=user_id,
+        kind=kind,
+        period=key,
+        defaults={
+            "organisation": organisation,
+            "channel": Channel.IN_APP,
+            "subject": subject,
+            "body": subject,
+            "url": url,
+        },
+    )
+    if created and read:
+        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+
+
+def seed_reports(organisation: Organisation, *, people: dict[str, User], today: dt.date) -> int:
+    """Three past reports for the demo sponsor. Returns how many reports the sponsor has."""
+    sponsor = people.get("sponsor")
+    if sponsor is None:
+        return 0
+    with organisation_scope(organisation):
+        membership = (
+            Membership.objects.select_related("organisation", "user")
+            .filter(organisation=organisation, user=sponsor, is_active=True)
+            .first()
+        )
+        admins = list(
+            Membership.objects.filter(
+                organisation=organisation, role=Role.ORGANISATION_ADMIN, is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    if membership is None:
+        return 0
+    now = timezone.now()
+    days = settings.REPORT_ACKNOWLEDGE_DAYS
+    # (months back, sent at, acknowledged at, escalated at)
+    plan: list[tuple[str, dt.datetime, dt.datetime | None, dt.datetime | None]] = []
+    for back in (3, 2, 1):
+        period = _months_before(today, back)
+        _, end = period_bounds(period)
+        first_after = dt.datetime.combine(
+            end + dt.timedelta(days=1), dt.time(7), tzinfo=timezone.get_current_timezone()
+        )
+        if back == 3:
+            plan.append((period, first_after, first_after + dt.timedelta(days=3), None))
+        elif back == 2:
+            plan.append((period, first_after, None, first_after + dt.timedelta(days=days, hours=2)))
+        else:
+            plan.append((period, now - dt.timedelta(days=2), None, None))
+    for period, sent_at, acknowledged_at, escalated_at in plan:
+        report = sponsor_report_generate(membership=membership, period=period)
+        with organisation_scope(organisation):
+            SponsorReport.objects.filter(pk=report.pk, sent_at__isnull=True).update(
+                generated_at=sent_at,
+                sent_at=sent_at,
+                acknowledged_at=acknowledged_at,
+                acknowledged_by=sponsor if acknowledged_at else None,
+                acknowledged_via=SponsorReport.Via.LINK if acknowledged_at else "",
+                escalated_at=escalated_at,
+            )
+        report.organisation = organisation
+        label = period_label(period)
+        _ledger(
+            user_id=sponsor.pk,
+            organisation=organisation,
+            kind=NotificationKind.MONTHLY_REPORT,
+            key=f"org-{organisation.pk}:{period}",
+            subject=f"Always Events progress report for {label}",
+            url=report_path(report),
+            read=acknowledged_at is not None,
+        )
+        if escalated_at:
+            for admin_id in admins:
+                _ledger(
+                    user_id=admin_id,
+                    organisation=organisation,
+                    kind=NotificationKind.REPORT_ESCALATION,
+                    key=f"report-{report.pk}",
+                    subject=f"{sponsor.display_name} has not acknowledged the {label} "
+                    "progress report",
+                    url=report_path(report),
+                    read=False,
+                )
+    with organisation_scope(organisation):
+        return SponsorReport.objects.filter(organisation=organisation, sponsor=sponsor).count()
