@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("measurement.urls")),
     path("", include("coproduction.urls")),
     path("", include("accreditation.urls")),
+    path("", include("alwaysevents.reporting.urls")),
 ]
 
 handler400 = "alwaysevents.views.bad_request"

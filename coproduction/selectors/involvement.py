@@ -122,12 +122,13 @@ class CoproductionProfile:
         return [Stage(s).label for s in self.stages_without_partners]
 
 
-def _closed_from(events: Sequence[AlwaysEvent]) -> dict[int, str]:
-    """The stage each closed event was closed from (its latest closing move). One query, and
-    none when no event is closed."""
+def _closed_from(events: Sequence[AlwaysEvent], *, always: bool) -> dict[int, str]:
+    """The stage each closed event was closed from (its latest closing move). One query; none
+    when no event is closed, unless `always` (so that a dashboard's count never varies)."""
     closed = [event for event in events if event.stage == Stage.CLOSED]
-    if not closed:
+    if not closed and not always:
         return {}
+    closed = closed or list(events)
     organisation_ids = {event.organisation_id for event in closed}
     moves = (
         StageTransition.objects.with_scopes_disabled()
@@ -228,7 +229,7 @@ def coproduction_profile(*, event: AlwaysEvent) -> CoproductionProfile:
     - active partners per calendar quarter: distinct partners attending, from the quarter of the
       first activity to that of the last, quarters without partners as 0.
     """
-    return coproduction_profiles(events=[event])[event.pk]
+    return _profiles([event], always=False)[event.pk]
 
 
 def _of_events(model: Any, events: Sequence[AlwaysEvent], via: str) -> QuerySet[Any]:
@@ -247,8 +248,12 @@ def _of_events(model: Any, events: Sequence[AlwaysEvent], via: str) -> QuerySet[
 def coproduction_profiles(*, events: Sequence[AlwaysEvent]) -> dict[int, CoproductionProfile]:
     """`coproduction_profile` of many events (of one organisation or several) at once.
 
-    Two queries (three when some are closed), whatever the number of events.
+    Three queries, whatever the number of events.
     """
+    return _profiles(events, always=True)
+
+
+def _profiles(events: Sequence[AlwaysEvent], *, always: bool) -> dict[int, CoproductionProfile]:
     if not events:
         return {}
     rows_of: dict[int, list[tuple[str, int, int, int, dt.date]]] = {e.pk: [] for e in events}
@@ -272,7 +277,7 @@ def coproduction_profiles(*, events: Sequence[AlwaysEvent]) -> dict[int, Coprodu
         .values_list("activity__event_id", "quarter", "n")
     ):
         per_quarter[event_id][quarter] = n
-    closed_from = _closed_from(events)
+    closed_from = _closed_from(events, always=always)
     return {
         event.pk: _profile(
             rows_of[event.pk],

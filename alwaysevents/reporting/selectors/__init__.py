@@ -1,0 +1,1 @@
+"""Reads of the reporting app, split by what they feed (dashboard, programme, ...)."""

@@ -1,0 +1,1 @@
+"""Views of the reporting app, split by page (dashboard, programme, ...)."""
