@@ -266,7 +266,7 @@ def _profiles(events: Sequence[AlwaysEvent], *, always: bool) -> dict[int, Copro
         )
         .values_list("event_id", "stage", "rung", "n_partners", "n_staff", "held_on")
     ):
-        rows_of[event_id].append(tuple(row))  # type: ignore[arg-type]
+        rows_of[event_id].append(tuple(row))
     per_quarter: dict[int, dict[dt.date, int]] = {event.pk: {} for event in events}
     for event_id, quarter, n in (
         _of_events(Attendance, events, "activity__event")

@@ -81,9 +81,7 @@ def _of_organisations(model: Any, organisation_ids: list[int]) -> QuerySet[Any]:
     return rows.filter(organisation_id__in=organisation_ids)
 
 
-def measure_series_for_events(
-    *, events: Sequence[AlwaysEvent]
-) -> dict[int, list[MeasureSeries]]:
+def measure_series_for_events(*, events: Sequence[AlwaysEvent]) -> dict[int, list[MeasureSeries]]:
     """Every measure of the events with its points and phases, per event (measures in their
     usual order). Three queries whatever the number of events, measures and points."""
     found: dict[int, list[MeasureSeries]] = {event.pk: [] for event in events}
@@ -111,5 +109,7 @@ def measure_series_for_events(
     ):
         phases[phase.measure_id].append(phase)
     for measure in measures:
-        found[measure.event_id].append(MeasureSeries(measure, points[measure.pk], phases[measure.pk]))
+        found[measure.event_id].append(
+            MeasureSeries(measure, points[measure.pk], phases[measure.pk])
+        )
     return found

@@ -158,10 +158,12 @@ def challenges_needing_sponsor_by_event(
 ) -> dict[int, list[Challenge]]:
     """Open challenges asking for the executive sponsor, per event (oldest first). One query."""
     found: dict[int, list[Challenge]] = {event.pk: [] for event in events}
+    by_pk = {event.pk: event for event in events}
     challenges = _of_events(Challenge, events).filter(
         status=Challenge.Status.OPEN, help_needed=Challenge.Help.SPONSOR
     )
     for challenge in challenges.order_by("noted_on", "pk"):
+        challenge.event = by_pk[challenge.event_id]  # the caller's instance: no query
         found[challenge.event_id].append(challenge)
     return found
 

@@ -137,7 +137,7 @@ def test_organisation_switcher_lists_each_membership(organisation, other_organis
         ("org_admin", "/o/northfield/"),
         ("editor", "/o/northfield/"),
         ("viewer", "/o/northfield/"),
-        ("sponsor", "/o/northfield/"),
+        ("sponsor", "/o/northfield/dashboard/"),  # sponsors land on the dashboard
     ],
 )
 def test_home_sends_each_role_to_its_home(request, client_for, persona, home):

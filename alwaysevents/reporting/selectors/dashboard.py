@@ -143,7 +143,9 @@ def _overdue(
                 else "no data entered yet"
             )
             items.append(
-                OverdueItem("data", f"{row.measure.name}: {period} data due ({since}).", row.measure.pk)
+                OverdueItem(
+                    "data", f"{row.measure.name}: {period} data due ({since}).", row.measure.pk
+                )
             )
     for cycle in cycles:
         items.append(
@@ -156,7 +158,9 @@ def _overdue(
         )
     if progress.stale:
         latest = progress.latest
-        when = f"last set {_day(timezone.localtime(latest.set_at).date())}" if latest else "never set"
+        when = (
+            f"last set {_day(timezone.localtime(latest.set_at).date())}" if latest else "never set"
+        )
         items.append(
             OverdueItem(
                 "score",

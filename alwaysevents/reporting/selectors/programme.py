@@ -88,9 +88,7 @@ def programme_dashboard() -> ProgrammeDashboard:
         .order_by("pk")
     )
     org_of = {o.pk: o for o in organisations}
-    cohort_name = {
-        o.pk: (o.cohort.name if o.cohort else NO_COHORT) for o in organisations
-    }
+    cohort_name = {o.pk: (o.cohort.name if o.cohort else NO_COHORT) for o in organisations}
     region_name = {o.pk: o.get_region_display() for o in organisations}
     times = event_time_summaries(events=events)
 
@@ -157,10 +155,13 @@ def programme_dashboard() -> ProgrammeDashboard:
         "Always Events by stage",
         "How many Always Events are at each stage",
         ["Stage", "Always Events", "Share"],
-        [[label, stages[value], percent(_share(stages[value], total))] for value, label in Stage.choices],
+        [
+            [label, stages[value], percent(_share(stages[value], total))]
+            for value, label in Stage.choices
+        ],
         numeric=frozenset({1, 2}),
     )
-    scores = Counter(e.latest_score or "" for e in events)  # type: ignore[attr-defined]
+    scores = Counter(e.latest_score or "" for e in events)
     tables["scores"] = Table(
         "scores",
         "Progress score distribution",

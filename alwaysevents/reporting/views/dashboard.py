@@ -21,7 +21,6 @@ from programmes.forms import CommentForm
 from programmes.models import Cohort, Role, Stage
 from programmes.views.event_base import EventMixin
 
-
 SELECT = forms.Select(attrs={"class": "form-select"})
 
 
@@ -100,9 +99,7 @@ class DashboardCommentView(EventMixin, View):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(
-                    request, f"Your comment is on the timeline of {self.event.title}."
-                )
+                messages.success(request, f"Your comment is on the timeline of {self.event.title}.")
         else:
             messages.error(request, f"Write a comment on {self.event.title} first.")
         back = request.POST.get("next", "")
