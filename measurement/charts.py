@@ -7,8 +7,11 @@ Joins the stored data to the pure engine (`measurement.spc`) and the pure render
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.core.cache import cache
 
 from measurement import spc
 from measurement.svg import ChartSpec, PointMark, Segment, render, render_sparkline
@@ -230,6 +233,56 @@ def measure_sparkline(
         points=len(points),
         trial=analysis.trial_limits,
     )
+
+
+SPARKLINE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _sparkline_key(measure: Any, points: list[Any], phases: list[Any], last: int) -> str:
+    """A key naming exactly what the sparkline is drawn from: the measure's settings, its
+    phases and every point. Any change gives a new key, so a cached one is never stale."""
+    fingerprint = repr(
+        (
+            measure.pk,
+            measure.name,
+            measure.unit,
+            measure.value_kind,
+            measure.frequency,
+            measure.direction,
+            str(measure.target),
+            measure.chart_type,
+            measure.fix_limits_after,
+            measure.screen_outliers,
+            last,
+            [phase.start_period for phase in phases],
+            [(p.period, str(p.plotted), p.excluded) for p in points],
+        )
+    )
+    return "measurement:sparkline:v1:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+
+
+def measure_sparklines(
+    series: list[tuple[Any, list[Any], list[Any]]], *, last: int = 24
+) -> dict[int, Sparkline | None]:
+    """`measure_sparkline` of many measures, keyed by measure id. The analysis is derived data:
+    results are cached under a key of everything they depend on (one cache round trip to read,
+    one to store those missing), so an unchanged measure is not analysed again."""
+    keys = {m.pk: _sparkline_key(m, points, phases, last) for m, points, phases in series}
+    cached = cache.get_many(list(keys.values()))
+    found: dict[int, Sparkline | None] = {}
+    missing: dict[str, Sparkline] = {}
+    for measure, points, phases in series:
+        key = keys[measure.pk]
+        if key in cached:
+            found[measure.pk] = cached[key]
+            continue
+        spark = measure_sparkline(measure, points, phases, last=last)
+        found[measure.pk] = spark
+        if spark is not None:
+            missing[key] = spark
+    if missing:
+        cache.set_many(missing, SPARKLINE_CACHE_SECONDS)
+    return found
 
 
 def _number(value: float) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, QuerySet
@@ -59,11 +61,29 @@ def data_import_list(*, event: AlwaysEvent, limit: int = 10) -> QuerySet[DataImp
 
 
 @dataclass(frozen=True)
+class SeriesPoint:
+    """The parts of a data point an analysis reads (lighter than the model, for many points)."""
+
+    period: dt.date
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    excluded: bool
+
+    @property
+    def plotted(self) -> Decimal | None:
+        """The number that is charted, as `DataPoint.plotted`."""
+        if self.numerator is not None and self.denominator:
+            return self.numerator * 100 / self.denominator
+        return self.value
+
+
+@dataclass(frozen=True)
 class MeasureSeries:
     """A measure with its points (in period order) and phases, ready for `charts`."""
 
     measure: Measure
-    points: list[DataPoint]
+    points: list[SeriesPoint]
     phases: list[Phase]
 
     @property
@@ -83,7 +103,8 @@ def _of_organisations(model: Any, organisation_ids: list[int]) -> QuerySet[Any]:
 
 def measure_series_for_events(*, events: Sequence[AlwaysEvent]) -> dict[int, list[MeasureSeries]]:
     """Every measure of the events with its points and phases, per event (measures in their
-    usual order). Three queries whatever the number of events, measures and points."""
+    usual order). Three queries whatever the number of events, measures and points; points
+    come as light `SeriesPoint` rows rather than model instances, as dashboards read many."""
     found: dict[int, list[MeasureSeries]] = {event.pk: [] for event in events}
     organisation_ids = sorted({event.organisation_id for event in events})
     if not organisation_ids:
@@ -94,13 +115,14 @@ def measure_series_for_events(*, events: Sequence[AlwaysEvent]) -> dict[int, lis
         .order_by("event_id", "type", "name", "pk")
     )
     ids = [measure.pk for measure in measures]
-    points: dict[int, list[DataPoint]] = {pk: [] for pk in ids}
-    for point in (
+    points: dict[int, list[SeriesPoint]] = {pk: [] for pk in ids}
+    for measure_id, *fields in (
         _of_organisations(DataPoint, organisation_ids)
         .filter(measure__in=ids)
         .order_by("measure_id", "period")
+        .values_list("measure_id", "period", "value", "numerator", "denominator", "excluded")
     ):
-        points[point.measure_id].append(point)
+        points[measure_id].append(SeriesPoint(*fields))
     phases: dict[int, list[Phase]] = {pk: [] for pk in ids}
     for phase in (
         _of_organisations(Phase, organisation_ids)

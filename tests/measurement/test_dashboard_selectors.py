@@ -124,3 +124,34 @@ def test_sparkline_is_the_same_analysis_drawn_small(organisation):
     assert spark.icons[0].label in spark.description
     assert spark.latest_value == 90.0 and spark.points == 30
     assert measure_sparkline(told, [], []) is None
+
+
+def test_sparklines_are_cached_until_anything_they_show_changes(organisation, monkeypatch):
+    from django.core.cache import cache
+
+    from measurement import charts
+
+    cache.clear()
+    event = AlwaysEventFactory(organisation=organisation)
+    told = measure(event, points=14, direction="higher")
+    calls = []
+    real = charts.measure_sparkline
+    monkeypatch.setattr(
+        charts, "measure_sparkline", lambda *a, **k: calls.append(a[0].pk) or real(*a, **k)
+    )
+
+    def draw():
+        s = measure_series_for_events(events=[event])[event.pk][0]
+        return charts.measure_sparklines([(s.measure, s.points, s.phases)])[told.pk]
+
+    first = draw()
+    assert draw().svg == first.svg and calls == [told.pk]  # the second came from the cache
+    DataPoint.objects.with_scope(organisation=organisation.pk).filter(
+        measure=told, period=MONDAY
+    ).update(value=Decimal("99"))
+    assert draw().svg != first.svg and calls == [told.pk, told.pk]  # a changed point
+    Measure.objects.with_scope(organisation=organisation.pk).filter(pk=told.pk).update(
+        target=Decimal("95")
+    )
+    assert [i.kind for i in draw().icons] == ["variation", "assurance"]  # a changed setting
+    assert len(calls) == 3

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from coproduction.selectors.involvement import CoproductionProfile, coproduction_profiles
-from measurement.charts import Sparkline, measure_sparkline
+from measurement.charts import Sparkline, measure_sparklines
 from measurement.selectors.measures import measure_series_for_events
 from measurement.selectors.testing import pdsa_cycles_overdue
 from programmes import selectors as programmes
@@ -221,12 +221,16 @@ def sponsor_dashboard(
     series = measure_series_for_events(events=events)
     cycles = pdsa_cycles_overdue(events=events, today=today)
 
+    sparklines = measure_sparklines(
+        [(s.measure, s.points, s.phases) for event in events for s in series[event.pk]]
+    )
+
     rows = []
     for event in events:
         measures = [
             MeasureRow(
                 measure=s.measure,
-                sparkline=measure_sparkline(s.measure, s.points, s.phases),
+                sparkline=sparklines[s.measure.pk],
                 due_period=s.measure.last_complete_period(today),
                 latest_period=s.latest_period,
             )
