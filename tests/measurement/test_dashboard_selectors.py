@@ -22,6 +22,10 @@ pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 1, 5)
 
 
+def new_event(organisation):
+    return AlwaysEventFactory(organisation=organisation)
+
+
 def measure(event, name="Told the plan", points=0, **extra):
     scope = {"organisation": event.organisation_id}
     m = Measure.objects.with_scope(**scope).create(
@@ -55,9 +59,9 @@ def test_last_complete_period():
 
 
 def test_measure_series_for_events_in_three_queries(organisation, other_organisation):
-    one = AlwaysEventFactory(organisation=organisation)
-    two = AlwaysEventFactory(organisation=organisation)
-    theirs = AlwaysEventFactory(organisation=other_organisation)
+    one = new_event(organisation)
+    two = new_event(organisation)
+    theirs = new_event(other_organisation)
     falls = measure(one, "Falls", points=4, type=Measure.Type.BALANCING)
     told = measure(one, "Told the plan", points=3)
     measure(theirs, "Theirs", points=2)
@@ -79,8 +83,8 @@ def test_measure_series_for_events_in_three_queries(organisation, other_organisa
 
 
 def test_pdsa_cycles_overdue(organisation):
-    event = AlwaysEventFactory(organisation=organisation)
-    other = AlwaysEventFactory(organisation=organisation)
+    event = new_event(organisation)
+    other = new_event(organisation)
     scope = {"organisation": organisation.pk}
     idea = ChangeIdea.objects.with_scope(**scope).create(
         organisation=organisation, event=event, text="Huddle", kind="relational"
@@ -107,7 +111,7 @@ def test_pdsa_cycles_overdue(organisation):
 
 
 def test_sparkline_is_the_same_analysis_drawn_small(organisation):
-    event = AlwaysEventFactory(organisation=organisation)
+    event = new_event(organisation)
     told = measure(event, points=30, direction="higher", target=Decimal("95"))
     series = measure_series_for_events(events=[event])[event.pk][0]
     spark = measure_sparkline(told, series.points, series.phases, last=24)
@@ -132,13 +136,16 @@ def test_sparklines_are_cached_until_anything_they_show_changes(organisation, mo
     from measurement import charts
 
     cache.clear()
-    event = AlwaysEventFactory(organisation=organisation)
+    event = new_event(organisation)
     told = measure(event, points=14, direction="higher")
     calls = []
     real = charts.measure_sparkline
-    monkeypatch.setattr(
-        charts, "measure_sparkline", lambda *a, **k: calls.append(a[0].pk) or real(*a, **k)
-    )
+
+    def counted(*args, **kwargs):
+        calls.append(args[0].pk)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "measure_sparkline", counted)
 
     def draw():
         s = measure_series_for_events(events=[event])[event.pk][0]
