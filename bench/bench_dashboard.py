@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,6 +30,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alwaysevents.settings")
 import django
 
 django.setup()
+# WhiteNoise looks for collected static files the bench does not need.
+warnings.filterwarnings("ignore", message="No directory at")
 
 from django.core.management import call_command
 from django.db import connection
