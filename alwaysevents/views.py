@@ -47,6 +47,7 @@ class HomeView(View):
     """Send each person to their role's home page."""
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
+        from programmes.models import Role
         from programmes.selectors import membership_list_for_user
 
         user = request.user
@@ -60,8 +61,10 @@ class HomeView(View):
             chosen = next(
                 (m for m in memberships if m.organisation.slug == remembered), memberships[0]
             )
-            if chosen.role == "partner":  # programmes.models.Role.PARTNER: the partner pages only
+            if chosen.role == Role.PARTNER:  # the partner pages only
                 return redirect("coproduction:partner-home", org_slug=chosen.organisation.slug)
+            if chosen.role == Role.EXECUTIVE_SPONSOR:  # sponsors land on the dashboard
+                return redirect("reporting:dashboard", org_slug=chosen.organisation.slug)
             return redirect("programmes:organisation-home", org_slug=chosen.organisation.slug)
         return render(request, "home_no_organisation.html")
 

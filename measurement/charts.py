@@ -7,11 +7,14 @@ Joins the stored data to the pure engine (`measurement.spc`) and the pure render
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+
 from measurement import spc
-from measurement.svg import ChartSpec, PointMark, Segment, render
+from measurement.svg import ChartSpec, PointMark, Segment, render, render_sparkline
 
 NATURE_TO_MARK = {
     "common_cause": "common",
@@ -72,6 +75,35 @@ def analyse_points(
     return analysis, labels
 
 
+def _marks(analysis: spc.Analysis) -> list[PointMark]:
+    return [
+        PointMark("excluded", "Left out of the analysis")
+        if pa.excluded
+        else PointMark(
+            NATURE_TO_MARK[pa.variation.nature if pa.variation else "common_cause"], pa.text
+        )
+        for pa in analysis.points
+    ]
+
+
+def _segments(analysis: spc.Analysis) -> list[Segment]:
+    return [
+        Segment(
+            start=ph.start,
+            end=max(ph.start, ph.stop - 1),
+            centre=ph.centre,
+            upper=ph.ucl,
+            lower=ph.lcl,
+            upper_close=ph.upper_close,
+            lower_close=ph.lower_close,
+            centre_label="Median" if analysis.chart == spc.ChartType.RUN else "Average",
+            trial=ph.trial_limits and analysis.chart == spc.ChartType.XMR,
+        )
+        for ph in analysis.phases
+        if ph.stop > ph.start
+    ]
+
+
 def measure_chart_context(
     measure: Any,
     points: list[Any],
@@ -92,29 +124,8 @@ def measure_chart_context(
             notes.setdefault(index, []).append(text)
     marked: list[tuple[int, str]] = [(i, text) for i in sorted(notes) for text in notes[i]]
 
-    marks = [
-        PointMark("excluded", "Left out of the analysis")
-        if pa.excluded
-        else PointMark(
-            NATURE_TO_MARK[pa.variation.nature if pa.variation else "common_cause"], pa.text
-        )
-        for pa in analysis.points
-    ]
-    segments = [
-        Segment(
-            start=ph.start,
-            end=max(ph.start, ph.stop - 1),
-            centre=ph.centre,
-            upper=ph.ucl,
-            lower=ph.lcl,
-            upper_close=ph.upper_close,
-            lower_close=ph.lower_close,
-            centre_label="Median" if analysis.chart == spc.ChartType.RUN else "Average",
-            trial=ph.trial_limits and analysis.chart == spc.ChartType.XMR,
-        )
-        for ph in analysis.phases
-        if ph.stop > ph.start
-    ]
+    marks = _marks(analysis)
+    segments = _segments(analysis)
     kind = "Run chart" if analysis.chart == spc.ChartType.RUN else "SPC chart (XmR)"
     unit = "%" if measure.is_proportion else (measure.unit or "")
     description = (
@@ -152,3 +163,127 @@ def measure_chart_context(
         for i, p in reversed(list(enumerate(points)))
     ]
     return {"chart": chart, "analysis": AnalysisView(icons, lines, analysis), "table": table}
+
+
+# --- small charts for dashboards -----------------------------------------------------------------
+
+
+@dataclass
+class Sparkline:
+    """A measure's small chart with its icons and latest value, for dashboards and reports."""
+
+    svg: str
+    description: str
+    icons: list[Any]
+    latest_value: float
+    latest_label: str
+    points: int
+    trial: bool
+
+
+def measure_sparkline(
+    measure: Any, points: list[Any], phases: list[Any], *, last: int = 24
+) -> Sparkline | None:
+    """The same analysis as the full chart (on every point), drawn small over the last `last`
+    periods: points shaped and coloured by their variation, centre line, limits and target.
+    None without data. No queries: pass the points and phases (see `measure_series_for_events`).
+    """
+    if not points:
+        return None
+    analysis, labels = analyse_points(measure, points, phases)
+    start = max(0, len(points) - last)
+    values = [float(p.plotted) for p in points]
+    unit = "%" if measure.is_proportion else (f" {measure.unit}" if measure.unit else "")
+    latest = values[-1]
+    icons = [icon for icon in (analysis.variation_icon, analysis.assurance_icon) if icon]
+    description = (
+        f"{measure.name}: {len(points)} {measure.get_frequency_display().lower()} points from "
+        f"{labels[0]} to {labels[-1]}; latest {_number(latest)}{unit} ({labels[-1]}). "
+        + " ".join(icon.label + "." for icon in icons)
+    )
+    shown = [
+        Segment(
+            start=max(seg.start, start) - start,
+            end=seg.end - start,
+            centre=seg.centre,
+            upper=seg.upper,
+            lower=seg.lower,
+            centre_label=seg.centre_label,
+            trial=seg.trial,
+        )
+        for seg in _segments(analysis)
+        if seg.end >= start
+    ]
+    spec = ChartSpec(
+        title=measure.name,
+        description=description,
+        labels=labels[start:],
+        values=values[start:],
+        marks=_marks(analysis)[start:],
+        segments=shown,
+        target=analysis.target,
+        y_floor=0.0 if min(values) >= 0 else None,
+    )
+    return Sparkline(
+        svg=render_sparkline(spec),
+        description=description,
+        icons=icons,
+        latest_value=latest,
+        latest_label=labels[-1],
+        points=len(points),
+        trial=analysis.trial_limits,
+    )
+
+
+SPARKLINE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _sparkline_key(measure: Any, points: list[Any], phases: list[Any], last: int) -> str:
+    """A key naming exactly what the sparkline is drawn from: the measure's settings, its
+    phases and every point. Any change gives a new key, so a cached one is never stale."""
+    fingerprint = repr(
+        (
+            measure.pk,
+            measure.name,
+            measure.unit,
+            measure.value_kind,
+            measure.frequency,
+            measure.direction,
+            str(measure.target),
+            measure.chart_type,
+            measure.fix_limits_after,
+            measure.screen_outliers,
+            last,
+            [phase.start_period for phase in phases],
+            [(p.period, str(p.plotted), p.excluded) for p in points],
+        )
+    )
+    return "measurement:sparkline:v1:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+
+
+def measure_sparklines(
+    series: list[tuple[Any, list[Any], list[Any]]], *, last: int = 24
+) -> dict[int, Sparkline | None]:
+    """`measure_sparkline` of many measures, keyed by measure id. The analysis is derived data:
+    results are cached under a key of everything they depend on (one cache round trip to read,
+    one to store those missing), so an unchanged measure is not analysed again."""
+    keys = {m.pk: _sparkline_key(m, points, phases, last) for m, points, phases in series}
+    cached = cache.get_many(list(keys.values()))
+    found: dict[int, Sparkline | None] = {}
+    missing: dict[str, Sparkline] = {}
+    for measure, points, phases in series:
+        key = keys[measure.pk]
+        if key in cached:
+            found[measure.pk] = cached[key]
+            continue
+        spark = measure_sparkline(measure, points, phases, last=last)
+        found[measure.pk] = spark
+        if spark is not None:
+            missing[key] = spark
+    if missing:
+        cache.set_many(missing, SPARKLINE_CACHE_SECONDS)
+    return found
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")

@@ -210,3 +210,91 @@ def render(spec: ChartSpec) -> str:
     )
     out.append("</svg>")
     return "\n".join(out)
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 180, 48, 5
+
+
+def render_sparkline(spec: ChartSpec) -> str:
+    """A small chart of the same spec for dashboards: no axes or labels, the whole picture in
+    its accessible name (`spec.description`). Special-cause points keep their diamond shape and
+    colour, so the chart reads without colour; the text beside it carries the icons' words."""
+    n = len(spec.values)
+    numbers = [v for v in spec.values if v is not None]
+    for seg in spec.segments:
+        numbers += [x for x in (seg.centre, seg.upper, seg.lower) if x is not None]
+    if spec.target is not None:
+        numbers.append(spec.target)
+    low, high = min(numbers, default=0.0), max(numbers, default=1.0)
+    if spec.y_floor is not None:
+        low = max(low, spec.y_floor)
+    if math.isclose(low, high):
+        low, high = low - 1, high + 1
+    plot_w, plot_h = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+
+    def x(i: float) -> float:
+        return SPARK_PAD + plot_w * (i + 0.5) / max(n, 1)
+
+    def y(v: float) -> float:
+        v = min(max(v, low), high)
+        return SPARK_PAD + plot_h - (v - low) / (high - low) * plot_h
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="ae-sparkline" viewBox="0 0 {SPARK_WIDTH} '
+        f'{SPARK_HEIGHT}" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" role="img" '
+        f'aria-label="{escape(spec.description, quote=True)}">',
+        f'<rect width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" fill="#ffffff"/>',
+    ]
+    step = plot_w / max(n, 1)
+    for seg in spec.segments:
+        x1, x2 = x(seg.start) - step / 2, x(seg.end) + step / 2
+        for value, colour, dash in (
+            (seg.centre, "#212b32", ""),
+            (seg.upper, "#425563", "3 2"),
+            (seg.lower, "#425563", "3 2"),
+        ):
+            if value is None or value < low:
+                continue
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(
+                f'<line x1="{x1:.1f}" x2="{x2:.1f}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                f'stroke="{colour}" stroke-width="1"{dash_attr}/>'
+            )
+    if spec.target is not None:
+        ty = y(spec.target)
+        out.append(
+            f'<line class="target" x1="{SPARK_PAD}" x2="{SPARK_WIDTH - SPARK_PAD}" y1="{ty:.1f}" '
+            f'y2="{ty:.1f}" stroke="#007f3b" stroke-width="1.5" stroke-dasharray="6 3"/>'
+        )
+    path: list[str] = []
+    starts = {seg.start for seg in spec.segments}
+    for i, value in enumerate(spec.values):
+        if value is None or spec.marks[i].kind == "excluded":
+            continue
+        command = "M" if not path or i in starts or spec.values[i - 1] is None else "L"
+        path.append(f"{command}{x(i):.1f},{y(value):.1f}")
+    if path:
+        out.append(f'<path d="{" ".join(path)}" fill="none" stroke="#425563" stroke-width="1"/>')
+    for i, (value, mark) in enumerate(zip(spec.values, spec.marks, strict=True)):
+        if value is None:
+            continue
+        px, py = x(i), y(value)
+        colour = COLOURS.get(mark.kind, COLOURS["common"])
+        if mark.kind in ("improvement", "concern", "neutral"):
+            size = 3.5
+            out.append(
+                f'<polygon class="point {mark.kind}" points="{px:.1f},{py - size:.1f} '
+                f'{px + size:.1f},{py:.1f} {px:.1f},{py + size:.1f} {px - size:.1f},{py:.1f}" '
+                f'fill="{colour}" stroke="#212b32" stroke-width="0.5"/>'
+            )
+        elif mark.kind == "excluded":
+            out.append(
+                f'<circle class="point excluded" cx="{px:.1f}" cy="{py:.1f}" r="2" '
+                f'fill="#ffffff" stroke="#212b32" stroke-width="0.5"/>'
+            )
+        else:
+            out.append(
+                f'<circle class="point common" cx="{px:.1f}" cy="{py:.1f}" r="2" fill="{colour}"/>'
+            )
+    out.append("</svg>")
+    return "".join(out)

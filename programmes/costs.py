@@ -3,13 +3,15 @@
 The value summary (`programmes.selectors.events.event_value_summary`) adds staff time and the
 costs recorded here; other apps add lines of their own from their `AppConfig.ready()`
 (coproduction: "Partner payments and expenses"), so this app imports none of them. A line is a
-function of the event that returns an amount in pounds, in a constant number of queries (one,
-ideally), run inside the event's organisation scope.
+function of a list of events (all of one organisation) that returns each event's amount in
+pounds by event id (a missing id means nothing), in a constant number of queries (one, ideally),
+run inside that organisation's scope: dashboards read many events at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent
 
-CostFunction = Callable[["AlwaysEvent"], Decimal]
+CostFunction = Callable[[Sequence["AlwaysEvent"]], Mapping[int, Decimal]]
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ _registry: dict[str, CostSource] = {}
 def register(
     *, key: str, label: str, app: str = "programmes", position: int = 50
 ) -> Callable[[CostFunction], CostFunction]:
-    """Register `func(event) -> Decimal` as a cost line of every event's value summary.
+    """Register `func(events) -> {event_id: Decimal}` as a cost line of every event's value summary.
 
     `key` is unique across apps (prefix it with the app's name); registering the same key again
     replaces the line, so `ready()` running twice is harmless. Lines show in `position` order.
@@ -69,10 +71,26 @@ def sources() -> list[CostSource]:
 
 def evaluate(event: AlwaysEvent) -> list[CostLine]:
     """Every registered cost line of the event, with its amount."""
-    return [
-        CostLine(source.key, source.label, Decimal(source.func(event)), source.app)
-        for source in sources()
-    ]
+    return evaluate_many([event])[event.pk]
+
+
+def evaluate_many(events: Sequence[AlwaysEvent]) -> dict[int, list[CostLine]]:
+    """Every registered cost line of each event: one call per line and organisation, each inside
+    that organisation's scope."""
+    from alwaysevents.tenancy.scope import organisation_scope
+
+    by_organisation: dict[int, list[AlwaysEvent]] = defaultdict(list)
+    for event in events:
+        by_organisation[event.organisation_id].append(event)
+    lines: dict[int, list[CostLine]] = {event.pk: [] for event in events}
+    for source in sources():
+        for group in by_organisation.values():
+            with organisation_scope(group[0].organisation):
+                amounts = source.func(group)
+            for event in group:
+                amount = Decimal(amounts.get(event.pk, 0))
+                lines[event.pk].append(CostLine(source.key, source.label, amount, source.app))
+    return lines
 
 
 @contextmanager

@@ -18,6 +18,15 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _celery_configured_from_the_environment():
+    """Celery reads its configuration once, on first use: read it now, from the test settings,
+    so a test that overrides a Django setting cannot fix Celery's for the rest of the run."""
+    from alwaysevents.celery import app
+
+    assert app.conf.task_always_eager is not None
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests create many users."""

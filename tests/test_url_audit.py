@@ -18,6 +18,8 @@ ALLOWED_OUTSIDE_ORG = {
     "programme/cohorts/<int:pk>/edit/": "programme admins",
     "programme/people/": "programme admins",
     "programme/people/<int:pk>/remove/<str:role>/": "programme admins",
+    "programme/dashboard/": "programme admins: aggregates across organisations",
+    "programme/dashboard/<slug:table>.csv": "programme admins: the dashboard's tables as CSV",
     "reviews/": "reviewers (ProgrammeViewMixin)",
     "invitations/<str:token>/": "public: the signed, expiring link in an invitation email",
     "notifications/": "personal: the signed-in person's own notifications (recipient filter)",

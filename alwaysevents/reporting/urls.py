@@ -1,9 +1,11 @@
 """Personal pages: the signed-in person's own notifications (allow-listed in the URL audit);
-sponsor reports under the organisation, and the signed link that acknowledges one."""
+sponsor reports and dashboards under the organisation, the signed link that acknowledges a
+report, and the programme dashboard."""
 
 from django.urls import path
 
 from alwaysevents.reporting import views
+from alwaysevents.reporting.views import dashboard, programme
 
 app_name = "reporting"
 
@@ -39,5 +41,22 @@ urlpatterns = [
         "reports/acknowledge/<str:token>/",
         views.ReportAcknowledgeLinkView.as_view(),
         name="report-acknowledge-link",
+    ),
+    # Dashboards (issue 7).
+    path(f"{ORG}dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path(
+        f"{ORG}dashboard/events/<int:pk>/comment/",
+        dashboard.DashboardCommentView.as_view(),
+        name="dashboard-comment",
+    ),
+    path(
+        "programme/dashboard/",
+        programme.ProgrammeDashboardView.as_view(),
+        name="programme-dashboard",
+    ),
+    path(
+        "programme/dashboard/<slug:table>.csv",
+        programme.ProgrammeDashboardCsvView.as_view(),
+        name="programme-dashboard-csv",
     ),
 ]

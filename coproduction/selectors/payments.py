@@ -4,6 +4,7 @@ approved or paid out (its costs in the value summary). Constant queries each."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,18 +30,28 @@ def _scoped(model: Any, organisation_id: int) -> QuerySet[Any]:
 
 def event_partner_payments_total(*, event: AlwaysEvent) -> Decimal:
     """Approved and paid claims of the event (one query), for its costs in the value summary."""
-    total = (
-        _scoped(Claim, event.organisation_id)
-        .filter(event=event, state__in=COUNTED_STATES)
-        .aggregate(total=Sum("amount"))["total"]
+    return event_partner_payments_totals(events=[event]).get(event.pk, Decimal("0"))
+
+
+def event_partner_payments_totals(*, events: Sequence[AlwaysEvent]) -> dict[int, Decimal]:
+    """`event_partner_payments_total` of many events of one organisation (one query); events
+    without approved or paid claims are left out."""
+    if not events:
+        return {}
+    rows = (
+        _scoped(Claim, events[0].organisation_id)
+        .filter(event__in=[event.pk for event in events], state__in=COUNTED_STATES)
+        .values("event_id")
+        .annotate(total=Sum("amount"))
+        .values_list("event_id", "total")
     )
-    return total if total is not None else Decimal("0")
+    return dict(rows)
 
 
 def register_cost_line() -> None:
     """Add "Partner payments and expenses" to every event's value summary (from `ready()`)."""
     costs.register(key=COST_LINE_KEY, label=COST_LINE_LABEL, app="coproduction", position=60)(
-        lambda event: event_partner_payments_total(event=event)
+        lambda events: event_partner_payments_totals(events=events)
     )
 
 

@@ -92,6 +92,14 @@ class Measure(OrganisationOwned):
     def period_matches(self, day: dt.date) -> bool:
         return self.normalise_period(day) == day
 
+    def last_complete_period(self, today: dt.date) -> dt.date:
+        """The latest period that has ended by `today`: last week's Monday, or the first of
+        last month. Its data is due; a measure whose latest point is older is overdue."""
+        current = self.normalise_period(today)
+        if self.frequency == self.Frequency.WEEKLY:
+            return current - dt.timedelta(days=7)
+        return (current - dt.timedelta(days=1)).replace(day=1)
+
 
 class DataPoint(OrganisationOwned):
     """One period's value of a measure: a number, or a numerator and a denominator."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -198,6 +199,35 @@ def pdsa_cycle_get(*, event: AlwaysEvent, pk: int) -> PdsaCycle:
 def event_measures(event: AlwaysEvent) -> QuerySet[Measure]:
     """The measures a cycle of this event may use."""
     return Measure.objects.with_scope(organisation=event.organisation_id).filter(event=event)
+
+
+def pdsa_cycles_overdue(
+    *, events: Sequence[AlwaysEvent], today: dt.date
+) -> dict[int, list[PdsaCycle]]:
+    """Cycles still planned after their planned start, per event (oldest first). One query."""
+    found: dict[int, list[PdsaCycle]] = {event.pk: [] for event in events}
+    organisation_ids = sorted({event.organisation_id for event in events})
+    if not organisation_ids:
+        return found
+    manager = PdsaCycle.objects
+    rows = (
+        manager.with_scope(organisation=organisation_ids[0])
+        if len(organisation_ids) == 1
+        else manager.with_scopes_disabled()
+    )
+    cycles = (
+        rows.filter(
+            organisation_id__in=organisation_ids,
+            change_idea__event__in=[event.pk for event in events],
+            state=PdsaCycle.State.PLANNED,
+            planned_start__lt=today,
+        )
+        .select_related("change_idea")
+        .order_by("planned_start", "pk")
+    )
+    for cycle in cycles:
+        found[cycle.change_idea.event_id].append(cycle)
+    return found
 
 
 # --- for the charts of measures ----------------------------------------------------------------

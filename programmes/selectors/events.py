@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -53,6 +54,26 @@ SUGGESTED_SCORE = {
 
 def _scoped(model: Any, organisation: Organisation) -> QuerySet[Any]:
     return model.objects.with_scope(organisation=organisation.pk).filter(organisation=organisation)
+
+
+def _of_events(model: Any, events: Sequence[AlwaysEvent], via: str = "event") -> QuerySet[Any]:
+    """Rows of `model` belonging to any of `events`, in one query whatever their number.
+
+    Events of one organisation are read inside its scope; events of several organisations
+    (programme-wide aggregates) deliberately read across them, narrowed to those events.
+    """
+    organisation_ids = sorted({event.organisation_id for event in events})
+    if not organisation_ids:
+        return model.objects.with_scopes_disabled().none()
+    manager = model.objects
+    rows = (
+        manager.with_scope(organisation=organisation_ids[0])
+        if len(organisation_ids) == 1
+        else manager.with_scopes_disabled()
+    )
+    return rows.filter(
+        organisation_id__in=organisation_ids, **{f"{via}__in": [event.pk for event in events]}
+    )
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -133,6 +154,21 @@ def challenge_list_needing_sponsor(
     )
 
 
+def challenges_needing_sponsor_by_event(
+    *, events: Sequence[AlwaysEvent]
+) -> dict[int, list[Challenge]]:
+    """Open challenges asking for the executive sponsor, per event (oldest first). One query."""
+    found: dict[int, list[Challenge]] = {event.pk: [] for event in events}
+    by_pk = {event.pk: event for event in events}
+    challenges = _of_events(Challenge, events).filter(
+        status=Challenge.Status.OPEN, help_needed=Challenge.Help.SPONSOR
+    )
+    for challenge in challenges.order_by("noted_on", "pk"):
+        challenge.event = by_pk[challenge.event_id]  # the caller's instance: no query
+        found[challenge.event_id].append(challenge)
+    return found
+
+
 # --- readiness and progress --------------------------------------------------------------------
 
 
@@ -193,12 +229,20 @@ def suggested_score(event: AlwaysEvent) -> str | None:
 
 
 def event_progress(*, event: AlwaysEvent) -> Progress:
-    history = list(
-        _scoped(ProgressScore, event.organisation).filter(event=event).select_related("set_by")
-    )
-    return Progress(
-        history, suggested_score(event), settings.PROGRESS_SCORE_STALE_WEEKS, timezone.now()
-    )
+    return event_progress_many(events=[event])[event.pk]
+
+
+def event_progress_many(*, events: Sequence[AlwaysEvent]) -> dict[int, Progress]:
+    """Each event's score history (newest first), suggestion and staleness. One query."""
+    history: dict[int, list[ProgressScore]] = {event.pk: [] for event in events}
+    for score in _of_events(ProgressScore, events).select_related("set_by"):
+        history[score.event_id].append(score)
+    now = timezone.now()
+    weeks = settings.PROGRESS_SCORE_STALE_WEEKS
+    return {
+        event.pk: Progress(history[event.pk], suggested_score(event), weeks, now)
+        for event in events
+    }
 
 
 # --- time -----------------------------------------------------------------------------------
@@ -259,29 +303,57 @@ class TimeSummary:
 def event_time_summary(*, event: AlwaysEvent) -> TimeSummary:
     """Hours logged per person against the protected time agreed, over the weeks since the
     first entry. Three queries at most."""
+    return event_time_summaries(events=[event])[event.pk]
+
+
+def event_time_summaries(*, events: Sequence[AlwaysEvent]) -> dict[int, TimeSummary]:
+    """`event_time_summary` of many events at once: three queries at most, whatever their number."""
     from django.contrib.auth import get_user_model
 
-    entries = _scoped(TimeEntry, event.organisation).filter(event=event)
-    totals = entries.values("person").annotate(hours=Sum("hours"), first=Min("week_starting"))
-    hours_by = {row["person"]: row["hours"] for row in totals}
-    first_week = min((row["first"] for row in totals), default=None)
-    weeks = (timezone.localdate() - first_week).days // 7 + 1 if first_week else 0
-    team = {member.user_id: member for member in event_team(event=event)}
-    users = {user_id: member.user for user_id, member in team.items()}
-    users.update(get_user_model().objects.in_bulk(set(hours_by) - set(team)))
-    people = [
-        PersonTime(
-            user=user,
-            hours=hours_by.get(user_id) or Decimal("0"),
-            agreed_per_week=team[user_id].protected_hours_per_week
-            if user_id in team
-            else Decimal("0"),
-            weeks=weeks,
-        )
-        for user_id, user in users.items()
-    ]
-    people.sort(key=lambda person: (-person.hours, str(person.user)))
-    return TimeSummary(people=people, weeks=weeks)
+    totals = (
+        _of_events(TimeEntry, events)
+        .order_by()
+        .values("event", "person")
+        .annotate(hours=Sum("hours"), first=Min("week_starting"))
+    )
+    hours_by: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    first_week: dict[int, dt.date] = {}
+    for row in totals:
+        hours_by[row["event"]][row["person"]] = row["hours"]
+        if row["event"] not in first_week or row["first"] < first_week[row["event"]]:
+            first_week[row["event"]] = row["first"]
+    teams: dict[int, dict[int, TeamMember]] = defaultdict(dict)
+    for member in _of_events(TeamMember, events).select_related("user"):
+        teams[member.event_id][member.user_id] = member
+    others = {
+        person
+        for event_id, people in hours_by.items()
+        for person in people
+        if person not in teams[event_id]
+    }
+    extra_users = get_user_model().objects.in_bulk(others)
+    today = timezone.localdate()
+    summaries: dict[int, TimeSummary] = {}
+    for event in events:
+        team, hours = teams[event.pk], hours_by[event.pk]
+        first = first_week.get(event.pk)
+        weeks = (today - first).days // 7 + 1 if first else 0
+        users = {user_id: member.user for user_id, member in team.items()}
+        users.update({person: extra_users[person] for person in hours if person not in team})
+        people = [
+            PersonTime(
+                user=user,
+                hours=hours.get(user_id) or Decimal("0"),
+                agreed_per_week=team[user_id].protected_hours_per_week
+                if user_id in team
+                else Decimal("0"),
+                weeks=weeks,
+            )
+            for user_id, user in users.items()
+        ]
+        people.sort(key=lambda person: (-person.hours, str(person.user)))
+        summaries[event.pk] = TimeSummary(people=people, weeks=weeks)
+    return summaries
 
 
 # --- value ----------------------------------------------------------------------------------
@@ -311,41 +383,57 @@ class ValueSummary:
 
 
 def event_value_summary(*, event: AlwaysEvent) -> ValueSummary:
-    """The cost-consequence summary: the team's estimate, from the app's own records and the
-    cost lines other apps register (`programmes.costs`, one query each)."""
-    organisation = event.organisation
-    summary = ValueSummary()
-    bands = dict(
-        _scoped(TeamMember, organisation).filter(event=event).values_list("user_id", "band")
-    )
-    rates: dict[str, list[StaffRate]] = defaultdict(list)
-    for rate in _scoped(StaffRate, organisation).order_by("effective_from"):
-        rates[rate.band].append(rate)
-    for person_id, week, hours in (
-        _scoped(TimeEntry, organisation)
-        .filter(event=event)
-        .values_list("person_id", "week_starting", "hours")
+    """The cost-consequence summary: the team's estimate, from the app's own records and
+    the cost lines other apps register (`programmes.costs`)."""
+    return event_value_summaries(events=[event])[event.pk]
+
+
+def event_value_summaries(*, events: Sequence[AlwaysEvent]) -> dict[int, ValueSummary]:
+    """`event_value_summary` of many events at once: five queries, and one per registered cost
+    line and organisation, whatever their number."""
+    summaries = {event.pk: ValueSummary() for event in events}
+    organisation_of = {event.pk: event.organisation_id for event in events}
+    bands = {
+        (event_id, user_id): band
+        for event_id, user_id, band in _of_events(TeamMember, events).values_list(
+            "event_id", "user_id", "band"
+        )
+    }
+    rates: dict[tuple[int, str], list[StaffRate]] = defaultdict(list)
+    for rate in (
+        StaffRate.objects.with_scopes_disabled()
+        .filter(organisation_id__in=set(organisation_of.values()))
+        .order_by("effective_from")
     ):
+        rates[(rate.organisation_id, rate.band)].append(rate)
+    for event_id, person_id, week, hours in _of_events(TimeEntry, events).values_list(
+        "event_id", "person_id", "week_starting", "hours"
+    ):
+        summary = summaries[event_id]
         summary.staff_hours += hours
+        band = bands.get((event_id, person_id), "")
         applicable = [
-            r for r in rates.get(bands.get(person_id, ""), []) if r.effective_from <= week
+            r for r in rates.get((organisation_of[event_id], band), []) if r.effective_from <= week
         ]
         if applicable:
             summary.staff_cost += hours * applicable[-1].hourly_rate
         else:
             summary.uncosted_hours += hours
-    summary.costs = list(_scoped(Cost, organisation).filter(event=event))
-    summary.other_costs = sum((c.amount for c in summary.costs), Decimal("0"))
-    with organisation_scope(organisation):
-        summary.cost_lines = costs.evaluate(event)
-    for impact in _scoped(Impact, organisation).filter(event=event):
+    for cost in _of_events(Cost, events):
+        summaries[cost.event_id].costs.append(cost)
+    for summary in summaries.values():
+        summary.other_costs = sum((c.amount for c in summary.costs), Decimal("0"))
+    for event_id, lines in costs.evaluate_many(events).items():
+        summaries[event_id].cost_lines = lines
+    for impact in _of_events(Impact, events):
+        summary = summaries[impact.event_id]
         if impact.is_efficiency:
             summary.efficiencies.append(impact)
             summary.money_saved += impact.money_estimate or 0
             summary.hours_saved += impact.hours_estimate or 0
         else:
             summary.benefits.setdefault(impact.get_kind_display(), []).append(impact)
-    return summary
+    return summaries
 
 
 # --- timeline -------------------------------------------------------------------------------

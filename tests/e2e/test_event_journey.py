@@ -165,7 +165,9 @@ def test_sponsor_sees_the_challenge_that_needs_them_and_comments(page: Page, che
     )
     sign_in(page, sponsor.email)
     expect(page.get_by_role("heading", name="Needs your attention")).to_be_visible()
-    expect(page.get_by_text("We need a slot at the board's quality committee.")).to_be_visible()
+    expect(
+        page.get_by_text("We need a slot at the board's quality committee.").first
+    ).to_be_visible()
     check_a11y(page)
     page.get_by_role("link", name="Introduce ourselves").first.click()
     expect(page).to_have_url(path_is(f"/o/northfield/events/{event.pk}/challenges/"))

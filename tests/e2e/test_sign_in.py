@@ -41,7 +41,6 @@ def organisation(transactional_db):
         (Role.ORGANISATION_ADMIN, "organisation admin"),
         (Role.TEAM_LEAD, "team lead"),
         (Role.TEAM_MEMBER, "team member"),
-        (Role.EXECUTIVE_SPONSOR, "executive sponsor"),
     ],
 )
 def test_organisation_roles_sign_in_to_their_organisation(
@@ -58,6 +57,18 @@ def test_organisation_roles_sign_in_to_their_organisation(
     expect(page).to_have_url(path_is(f"/o/{ORG_SLUG}/"))
     expect(page.get_by_role("heading", level=1)).to_have_text(ORG_NAME)
     expect(page.get_by_text(f"You are {role_text} here.")).to_be_visible()
+    check_a11y(page)
+
+
+def test_executive_sponsor_signs_in_to_the_dashboard(page: Page, check_a11y, organisation):
+    user = UserFactory(email="sponsor@northfield.test")
+    MembershipFactory(organisation=organisation, user=user, role=Role.EXECUTIVE_SPONSOR)
+
+    page.goto(LOGIN_PATH)
+    fill_sign_in_form(page, user.email)
+
+    expect(page).to_have_url(path_is(f"/o/{ORG_SLUG}/dashboard/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     check_a11y(page)
 
 

@@ -21,7 +21,10 @@ def event(organisation, editor):
 def test_a_registered_cost_line_is_added_to_the_total(event):
     services.cost_record(event=event, description="Printing", amount=Decimal("10"), by=None)
     with costs.registered(
-        key="tests.fixed", label="Fixed costs", func=lambda e: Decimal("2.50"), position=1
+        key="tests.fixed",
+        label="Fixed costs",
+        func=lambda es: {e.pk: Decimal("2.50") for e in es},
+        position=1,
     ):
         summary = selectors.event_value_summary(event=event)
     line = next(line for line in summary.cost_lines if line.key == "tests.fixed")
@@ -34,8 +37,8 @@ def test_a_registered_cost_line_is_added_to_the_total(event):
 
 
 def test_registering_the_same_key_again_replaces_the_line():
-    with costs.registered(key="tests.twice", label="First", func=lambda e: Decimal("1")):
-        costs.register(key="tests.twice", label="Second")(lambda e: Decimal("2"))
+    with costs.registered(key="tests.twice", label="First", func=lambda es: {}):
+        costs.register(key="tests.twice", label="Second")(lambda es: {})
         labels = [s.label for s in costs.sources() if s.key == "tests.twice"]
         assert labels == ["Second"]
 
@@ -43,8 +46,9 @@ def test_registering_the_same_key_again_replaces_the_line():
 def test_lines_run_inside_the_events_organisation_scope(event):
     from programmes.models import Cost
 
-    def count_costs(e):
-        return Decimal(Cost.objects.count())  # the scoped manager: refuses to run unscoped
+    def count_costs(es):
+        # the scoped manager refuses to run unscoped
+        return {e.pk: Decimal(Cost.objects.count()) for e in es}
 
     services.cost_record(event=event, description="Room", amount=Decimal("5"), by=None)
     with costs.registered(key="tests.scoped", label="Scoped", func=count_costs):
@@ -56,7 +60,9 @@ def test_the_impact_page_shows_each_cost_line(event, client_for, viewer):
     url = reverse(
         "programmes:event-impact", kwargs={"org_slug": event.organisation.slug, "pk": event.pk}
     )
-    with costs.registered(key="tests.shown", label="Things bought", func=lambda e: Decimal("7")):
+    with costs.registered(
+        key="tests.shown", label="Things bought", func=lambda es: {e.pk: Decimal("7") for e in es}
+    ):
         html = client_for(viewer).get(url).content.decode()
     assert '<th scope="row">Things bought</th>' in html
     assert "£7.00" in html

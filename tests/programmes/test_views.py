@@ -124,7 +124,8 @@ def test_organisation_switcher_lists_each_membership(organisation, other_organis
     client = client_for(user)
     content = client.get("/o/riverside/").content.decode()
     assert 'href="/o/northfield/"' in content and 'href="/o/riverside/"' in content
-    assert client.get("/").url == "/o/riverside/"  # remembers the organisation last used
+    # Remembers the organisation last used (a sponsor there, so its dashboard).
+    assert client.get("/").url == "/o/riverside/dashboard/"
     client.get("/o/northfield/")
     assert client.get("/").url == "/o/northfield/"
 
@@ -137,7 +138,7 @@ def test_organisation_switcher_lists_each_membership(organisation, other_organis
         ("org_admin", "/o/northfield/"),
         ("editor", "/o/northfield/"),
         ("viewer", "/o/northfield/"),
-        ("sponsor", "/o/northfield/"),
+        ("sponsor", "/o/northfield/dashboard/"),  # sponsors land on the dashboard
     ],
 )
 def test_home_sends_each_role_to_its_home(request, client_for, persona, home):

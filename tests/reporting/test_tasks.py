@@ -246,10 +246,13 @@ def test_digest_window_keys():
     assert until.date() == dt.date(2026, 12, 1)
 
 
-def test_send_notifications_command_sends_now_and_never_twice(five_leads, settings):
+def test_send_notifications_command_sends_now_and_never_twice(five_leads, monkeypatch):
     from django.core.management import call_command
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from alwaysevents.celery import app
+
+    # Celery reads its configuration once: change it on the app, restored after the test.
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
     call_command("send_notifications", "--digest", stdout=None)
     call_command("send_notifications")
     assert emails_per_address() == Counter({lead.email: 1 for lead in five_leads})

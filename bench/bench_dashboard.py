@@ -1,0 +1,164 @@
+"""What the organisation dashboard costs: its render time for 50 events against a trivial
+signed-in page, side by side in the same run.
+
+Run with `make bench` (or `.venv/bin/python bench/bench_dashboard.py`). Uses a throwaway SQLite
+database (or DATABASE_URL if set): `seed_demo`, then Northfield's demo events are copied (with
+their scores, time, challenges, impacts, costs, co-production activities, measures with their
+data and phases, change ideas and PDSA cycles) until the organisation has 50 events. Both pages
+are fetched through Django's test client as the demo executive sponsor (the trivial page as a
+signed-in person with no organisation, which renders the base layout and navigation only).
+
+Prints the median time of each page, the number of queries and the ratio; the target is that
+the dashboard renders within 5 times the trivial page.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="alwaysevents-bench-"))
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alwaysevents.settings")
+
+import django
+
+django.setup()
+# WhiteNoise looks for collected static files the bench does not need.
+warnings.filterwarnings("ignore", message="No directory at")
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from alwaysevents.tenancy.scope import across_organisations
+from coproduction.models import Attendance, InvolvementActivity
+from measurement.models import ChangeIdea, DataPoint, Measure, PdsaCycle, Phase
+from programmes.models import (
+    AlwaysEvent,
+    Challenge,
+    Cost,
+    Impact,
+    Organisation,
+    ProgressScore,
+    TeamMember,
+    TimeEntry,
+)
+
+EVENTS = 50
+ROUNDS = 15
+TARGET = 5.0
+SLUG = "northfield"
+
+# Straight copies: rows that hang off the event and nothing else of ours.
+EVENT_CHILDREN = (ProgressScore, TeamMember, TimeEntry, Challenge, Impact, Cost)
+
+
+def _copy(row, **changes):
+    row.pk = None
+    row.id = None
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row._state.adding = True
+    return row
+
+
+def copy_event(source: AlwaysEvent, number: int) -> None:
+    """A copy of a demo event with everything the dashboard reads."""
+    event = _copy(
+        AlwaysEvent.objects.get(pk=source.pk),
+        title=f"{source.title} (copy {number})",
+        parent=None,
+    )
+    event.save()
+    for model in EVENT_CHILDREN:
+        rows = [_copy(r, event_id=event.pk) for r in model.objects.filter(event_id=source.pk)]
+        model.objects.bulk_create(rows)
+    for measure in Measure.objects.filter(event_id=source.pk):
+        points = list(DataPoint.objects.filter(measure_id=measure.pk))
+        phases = list(Phase.objects.filter(measure_id=measure.pk))
+        copy = _copy(measure, event_id=event.pk)
+        copy.save()
+        DataPoint.objects.bulk_create(_copy(p, measure_id=copy.pk) for p in points)
+        Phase.objects.bulk_create(_copy(p, measure_id=copy.pk) for p in phases)
+    for activity in InvolvementActivity.objects.filter(event_id=source.pk):
+        staff = list(activity.staff.all())
+        attendance = list(Attendance.objects.filter(activity_id=activity.pk))
+        copy = _copy(activity, event_id=event.pk)
+        copy.save()
+        copy.staff.set(staff)
+        Attendance.objects.bulk_create(_copy(a, activity_id=copy.pk) for a in attendance)
+    for idea in ChangeIdea.objects.filter(event_id=source.pk):
+        cycles = list(PdsaCycle.objects.filter(change_idea_id=idea.pk).order_by("number"))
+        copy = _copy(idea, event_id=event.pk, driver=None)
+        copy.save()
+        PdsaCycle.objects.bulk_create(
+            _copy(c, change_idea_id=copy.pk, previous=None) for c in cycles
+        )
+
+
+def grow(organisation: Organisation) -> int:
+    with across_organisations():
+        sources = list(AlwaysEvent.objects.filter(organisation=organisation).order_by("pk"))
+        number = 0
+        while AlwaysEvent.objects.filter(organisation=organisation).count() < EVENTS:
+            copy_event(sources[number % len(sources)], number // len(sources) + 1)
+            number += 1
+        return AlwaysEvent.objects.filter(organisation=organisation).count()
+
+
+def timed(client: Client, path: str) -> tuple[float, int]:
+    """Median milliseconds per request over ROUNDS (after a warm-up), and the query count."""
+    assert client.get(path).status_code == 200, path
+    times = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return statistics.median(times), len(queries.captured_queries)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    organisation = Organisation.objects.get(slug=SLUG)
+    events = grow(organisation)
+
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    sponsor = users.get(email=f"sponsor@{SLUG}.example")
+    nobody, _ = users.get_or_create(email="bench-nobody@example.org", full_name="Bench Nobody")
+    # Plain static storage: the bench renders templates without running collectstatic.
+    plain = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(
+        STORAGES=plain, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, DEBUG=False
+    ):
+        trivial_client, dashboard_client = Client(), Client()
+        trivial_client.force_login(nobody)
+        dashboard_client.force_login(sponsor)
+        trivial, trivial_queries = timed(trivial_client, "/")
+        dashboard, dashboard_queries = timed(dashboard_client, f"/o/{SLUG}/dashboard/")
+    ratio = dashboard / trivial
+    verdict = "met" if ratio <= TARGET else "MISSED"
+    print(f"{events} events in {organisation.name} (demo events and copies), median of {ROUNDS}:")
+    print(f"  trivial signed-in page      {trivial:8.1f} ms  ({trivial_queries} queries)")
+    print(f"  dashboard, {events} events      {dashboard:8.1f} ms  ({dashboard_queries} queries)")
+    print(f"ratio dashboard / trivial page: {ratio:6.1f}  (target <= {TARGET:.0f}: {verdict})")
+
+
+if __name__ == "__main__":
+    main()

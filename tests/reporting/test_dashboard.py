@@ -1,0 +1,222 @@
+"""The organisation dashboard: roles, outsiders, content, filters, comments and query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from alwaysevents.reporting.selectors.dashboard import sponsor_dashboard
+from alwaysevents.tenancy.scope import organisation_scope
+from programmes.models import EventComment, Stage
+from tests.factories import AlwaysEventFactory, CohortFactory, ProgressScoreFactory
+from tests.reporting.data import rich_event
+
+pytestmark = pytest.mark.django_db
+
+
+def dashboard_url(organisation, **query):
+    url = reverse("reporting:dashboard", kwargs={"org_slug": organisation.slug})
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+@pytest.mark.parametrize("persona", ["sponsor", "org_admin", "editor", "viewer"])
+def test_every_role_in_the_organisation_sees_the_dashboard(
+    request, client_for, organisation, persona
+):
+    user = request.getfixturevalue(persona)
+    rich_event(organisation, title="Plan for the day")
+    response = client_for(user).get(dashboard_url(organisation))
+    assert response.status_code == 200
+    assert response.templates[0].name == "reporting/dashboard_organisation.html"
+    html = response.content.decode()
+    assert "Plan for the day" in html
+    assert 'class="ae-sparkline"' in html
+
+
+def test_outsider_gets_404(client_for, organisation, outsider):
+    rich_event(organisation)
+    assert client_for(outsider).get(dashboard_url(organisation)).status_code == 404
+
+
+def test_programme_admin_without_membership_gets_404(client_for, organisation, programme_admin):
+    assert client_for(programme_admin).get(dashboard_url(organisation)).status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, organisation):
+    response = client.get(dashboard_url(organisation))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_sponsor_lands_on_the_dashboard(client_for, organisation, sponsor):
+    assert client_for(sponsor).get("/").url == dashboard_url(organisation)
+
+
+def test_dashboard_is_in_the_navigation(client_for, organisation, viewer):
+    html = client_for(viewer).get(dashboard_url(organisation)).content.decode()
+    assert f'href="{dashboard_url(organisation)}"\n     aria-current="page"' in html
+
+
+def test_dashboard_shows_each_part_of_an_event(client_for, organisation, sponsor):
+    event = rich_event(organisation, sponsor=sponsor, title="Plan for the day")
+    html = client_for(sponsor).get(dashboard_url(organisation)).content.decode()
+    # Score and its change.
+    assert "2.5" in html and "Up 0.5" in html
+    # Icons always come with their words.
+    assert "Improvement (higher values)" in html
+    assert 'class="ae-mdc-label"' in html
+    # Overdue: a late PDSA cycle and the challenge needing the sponsor.
+    assert "PDSA cycle 1" in html and "has not started" in html
+    assert "Protect our time." in html
+    assert "Needs your attention" in html  # the sponsor's own list
+    # Co-production, staff time with the over-reliance warning, value.
+    assert "at co-design or above" in html
+    assert "the work leans on one or two people" in html
+    assert "Saves £1,200 and 50 hours a year" in html
+    # No accreditation column until the accreditation app supplies statuses.
+    assert "Accreditation" not in html
+    assert f'id="event-{event.pk}"' in html
+
+
+def test_needs_your_attention_lists_only_the_viewers_events(client_for, organisation, sponsor):
+    rich_event(organisation, sponsor=None, title="Someone else's")
+    html = client_for(sponsor).get(dashboard_url(organisation)).content.decode()
+    assert "Needs your attention" not in html
+    assert "Protect our time." in html  # still overdue on the event itself
+
+
+def test_stale_score_and_missing_data_are_overdue(organisation):
+    from measurement.models import Measure
+
+    event = AlwaysEventFactory(organisation=organisation, stage=Stage.TESTING)
+    with organisation_scope(organisation):
+        Measure.objects.create(
+            organisation=organisation,
+            event=event,
+            name="Falls",
+            type="balancing",
+            definition="Falls",
+            frequency="monthly",
+        )
+    row = sponsor_dashboard(organisation=organisation).rows[0]
+    kinds = [item.kind for item in row.overdue]
+    assert kinds == ["data", "score"]
+    assert "no data entered yet" in row.overdue[0].text
+
+
+def test_closed_events_have_nothing_overdue(organisation):
+    AlwaysEventFactory(organisation=organisation, stage=Stage.CLOSED)
+    assert sponsor_dashboard(organisation=organisation).rows[0].overdue == []
+
+
+def test_accreditation_status_shows_only_when_supplied(organisation):
+    event = rich_event(organisation)
+    plain = sponsor_dashboard(organisation=organisation)
+    assert not plain.show_accreditation and plain.rows[0].accreditation is None
+    given = sponsor_dashboard(organisation=organisation, accreditation={event.pk: "Submitted"})
+    assert given.show_accreditation and given.rows[0].accreditation == "Submitted"
+
+
+def test_filters_by_stage_service_and_cohort(client_for, organisation, viewer):
+    cohort = CohortFactory(name="Spring cohort")
+    AlwaysEventFactory(organisation=organisation, title="Testing one", stage=Stage.TESTING)
+    AlwaysEventFactory(
+        organisation=organisation, title="Proposed one", stage=Stage.PROPOSED, service="Ward 9"
+    )
+    AlwaysEventFactory(organisation=organisation, title="In the cohort", cohort=cohort)
+    client = client_for(viewer)
+
+    def titles(**query):
+        response = client.get(dashboard_url(organisation, **query))
+        return [row.event.title for row in response.context["dashboard"].rows]
+
+    assert titles() == ["In the cohort", "Proposed one", "Testing one"]
+    assert titles(stage="testing") == ["Testing one"]
+    assert titles(service="Ward%209") == ["Proposed one"]
+    assert titles(cohort=cohort.pk) == ["In the cohort"]
+    html = client.get(dashboard_url(organisation, stage="sustaining")).content.decode()
+    assert "No Always Event matches these filters." in html
+
+
+def test_an_unknown_filter_value_shows_everything(client_for, organisation, viewer):
+    AlwaysEventFactory(organisation=organisation, title="Testing one", stage=Stage.TESTING)
+    response = client_for(viewer).get(dashboard_url(organisation, stage="nonsense"))
+    assert response.status_code == 200
+    assert len(response.context["dashboard"].rows) == 1
+
+
+def test_sponsor_comments_from_the_dashboard(client_for, organisation, sponsor):
+    event = AlwaysEventFactory(organisation=organisation, title="Plan for the day")
+    url = reverse(
+        "reporting:dashboard-comment", kwargs={"org_slug": organisation.slug, "pk": event.pk}
+    )
+    back = dashboard_url(organisation, stage="proposed")
+    response = client_for(sponsor).post(url, {"text": " Well done, team. ", "next": back})
+    assert response.status_code == 302
+    assert response.url == f"{back}#event-{event.pk}"
+    with organisation_scope(organisation):
+        comment = EventComment.objects.get(event=event)
+    assert comment.text == "Well done, team." and comment.author == sponsor
+
+
+def test_comment_refuses_blank_text_and_foreign_redirects(client_for, organisation, sponsor):
+    event = AlwaysEventFactory(organisation=organisation)
+    url = reverse(
+        "reporting:dashboard-comment", kwargs={"org_slug": organisation.slug, "pk": event.pk}
+    )
+    response = client_for(sponsor).post(
+        url, {"text": "  ", "next": "https://evil.example/"}, follow=True
+    )
+    assert "Write a comment on" in response.content.decode()
+    assert response.redirect_chain[-1][0] == f"{dashboard_url(organisation)}#event-{event.pk}"
+    with organisation_scope(organisation):
+        assert not EventComment.objects.exists()
+
+
+def test_comment_on_another_organisations_event_is_404(
+    client_for, organisation, other_organisation, outsider, sponsor
+):
+    theirs = AlwaysEventFactory(organisation=other_organisation)
+    url = reverse(
+        "reporting:dashboard-comment", kwargs={"org_slug": organisation.slug, "pk": theirs.pk}
+    )
+    assert client_for(sponsor).post(url, {"text": "Hello"}).status_code == 404
+    ours = AlwaysEventFactory(organisation=organisation)
+    url = reverse(
+        "reporting:dashboard-comment", kwargs={"org_slug": organisation.slug, "pk": ours.pk}
+    )
+    assert client_for(outsider).post(url, {"text": "Hello"}).status_code == 404
+
+
+def test_dashboard_only_shows_this_organisations_events(
+    client_for, organisation, other_organisation, viewer
+):
+    AlwaysEventFactory(organisation=other_organisation, title="Their event")
+    AlwaysEventFactory(organisation=organisation, title="Our event")
+    html = client_for(viewer).get(dashboard_url(organisation)).content.decode()
+    assert "Our event" in html and "Their event" not in html
+
+
+def test_query_count_is_the_same_for_1_and_30_events(
+    client_for, organisation, sponsor, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rich_event(organisation, sponsor=sponsor, title="Event 0")
+    client = client_for(sponsor)
+    client.get(dashboard_url(organisation))  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(dashboard_url(organisation)).status_code == 200
+    for n in range(1, 30):
+        rich_event(
+            organisation,
+            sponsor=sponsor,
+            title=f"Event {n}",
+            stage=[Stage.TESTING, Stage.CLOSED, Stage.PAUSED][n % 3],
+        )
+    ProgressScoreFactory(event=AlwaysEventFactory(organisation=organisation))
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(dashboard_url(organisation))
+    assert len(response.context["dashboard"].rows) == 31
