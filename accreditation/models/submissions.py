@@ -72,7 +72,7 @@ class Submission(OrganisationOwned):
         State.MODERATION,
     )
     # States in which the team may still change the self-assessments and evidence.
-    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+    EDITABLE_STATES = (State.DRAFT,)
 
     event = models.ForeignKey(
         "programmes.AlwaysEvent", on_delete=models.PROTECT, related_name="accreditation_submissions"
@@ -245,11 +245,16 @@ class Snapshot(ImmutableRecord):
     the charts as rendered SVG: `[{"measure_id", "title", "svg"}]`.
     """
 
-    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="snapshot")
+    # One per time the submission is submitted (again, after being returned incomplete);
+    # reviewers see the latest.
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="snapshots")
     taken_at = models.DateTimeField()
     data = models.JSONField()
     charts = models.JSONField(default=list)
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the data and charts.")
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Snapshot of submission {self.submission_id} at {self.taken_at:%Y-%m-%d %H:%M}"
@@ -258,14 +263,18 @@ class Snapshot(ImmutableRecord):
 class SponsorAttestation(ImmutableRecord):
     """The executive sponsor's one-step sign-off of a submission."""
 
-    submission = models.OneToOneField(
-        Submission, on_delete=models.PROTECT, related_name="attestation"
+    # One per time the submission is signed off.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="attestations"
     )
     sponsor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     statement = models.TextField(help_text="The words the sponsor attested to, as shown.")
     attested_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-attested_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Attested by {self.sponsor} at {self.attested_at:%Y-%m-%d %H:%M}"
