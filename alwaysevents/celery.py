@@ -30,6 +30,10 @@ app.conf.beat_schedule = {
         "task": "measurement.tasks.import_previews_clear_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "accreditations-lapse": {
+        "task": "accreditation.tasks.accreditations_lapse_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 

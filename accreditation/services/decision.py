@@ -119,7 +119,6 @@ def decision_record(
         by=by,
         action="decision_recorded",
         summary=f"{by.display_name} recorded the decision: {Outcome(outcome).label.lower()}",
-        at=now,
     )
     if outcome == Outcome.ACCREDITED:
         certificate_issue(submission=locked, by=by, at=now)
@@ -152,7 +151,6 @@ def certificate_issue(
             f"Certificate {certificate.verification_code} issued, valid until "
             f"{expires_on:%-d %b %Y}"
         ),
-        at=issued_at,
     )
     return certificate
 

@@ -166,7 +166,6 @@ def reviewer_assign(
         by=by,
         action="reviewer_assigned",
         summary=f"Reviewer {name}{lived} assigned; review due {locked.review_deadline:%-d %b %Y}",
-        at=now,
     )
     return assignment
 
@@ -465,7 +464,6 @@ def information_request_create(
         by=by,
         action="information_requested",
         summary=f"{by.display_name} asked the team for information{about}; the deadline is paused",
-        at=now,
     )
     return request
 
@@ -536,6 +534,5 @@ def information_request_answer(
         by=by,
         action="information_answered",
         summary=f"{by.display_name} answered a request for information{resumed}",
-        at=now,
     )
     return locked
