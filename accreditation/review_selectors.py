@@ -168,7 +168,10 @@ class CriterionReviewRow:
 
     @property
     def disagreement(self) -> bool:
+        """The reviews shown disagree (a reviewer's own score counts once the others show)."""
         judgements = {cell.judgement for cell in self.others}
+        if self.others and self.mine is not None:
+            judgements.add(self.mine.judgement)
         return len(judgements) > 1
 
     @property
@@ -281,7 +284,7 @@ def review_workspace(
         unblinded = bool(mine and mine.is_submitted and all_in)
         shown = submitted if unblinded else []
     rows = _snapshot_rows(snapshot, criteria)
-    cells = _cells(shown)
+    cells = _cells([r for r in shown if r is not mine])
     my_scores = {s.criterion_id: s for s in mine.scores.all()} if mine else {}
     for row in rows:
         row.others = cells.get(row.criterion.pk, [])
@@ -571,9 +574,7 @@ def accreditation_funnel(
         if organisation_ids is not None:
             submissions = submissions.filter(organisation_id__in=organisation_ids)
         rows = list(
-            submissions.annotate(
-                cohort_key=Coalesce("event__cohort_id", "organisation__cohort_id")
-            )
+            submissions.annotate(cohort_key=Coalesce("event__cohort_id", "organisation__cohort_id"))
             .values("event_id", "state", "cohort_key")
             .order_by("event_id", "-created_at", "-pk")
         )
@@ -869,9 +870,9 @@ def certificate_verify(*, code: str, today: dt.date | None = None) -> Verificati
                     .values("data__event__title")[:1]
                 ),
                 decided=Subquery(
-                    Decision.objects.filter(submission=OuterRef("submission")).values(
-                        "decided_at"
-                    )[:1]
+                    Decision.objects.filter(submission=OuterRef("submission")).values("decided_at")[
+                        :1
+                    ]
                 ),
             )
             .first()
@@ -886,4 +887,26 @@ def certificate_verify(*, code: str, today: dt.date | None = None) -> Verificati
         decided_on=timezone.localtime(decided_at).date(),
         expires_on=certificate.expires_on,
         lapsed=certificate.lapsed_at is not None or certificate.expires_on < today,
+    )
+
+
+def reviewer_assignment_list_title(*, assignment: ReviewerAssignment) -> str:
+    """The event's title as frozen in the submission's latest snapshot. One query."""
+    with across_organisations():
+        title = (
+            Snapshot.objects.filter(submission_id=assignment.submission_id)
+            .order_by("-taken_at", "-pk")
+            .values_list("data__event__title", flat=True)
+            .first()
+        )
+    return title or "Untitled Always Event"
+
+
+def certificate_for(*, submission: Submission) -> Certificate | None:
+    """The submission's certificate, in its organisation's scope. One query."""
+    return (
+        Certificate.objects.with_scope(organisation=submission.organisation_id)  # type: ignore[attr-defined]
+        .filter(submission=submission)
+        .select_related("submission", "submission__organisation")
+        .first()
     )

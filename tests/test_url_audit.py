@@ -19,6 +19,13 @@ ALLOWED_OUTSIDE_ORG = {
     "programme/people/": "programme admins",
     "programme/people/<int:pk>/remove/<str:role>/": "programme admins",
     "reviews/": "reviewers (ProgrammeViewMixin)",
+    "reviews/<int:pk>/": "reviewers (ProgrammeViewMixin; 404 unless assigned to them)",
+    "reviews/<int:pk>/evidence/<int:evidence_pk>/": "reviewers (as above; snapshot's files only)",
+    "programme/accreditation/": "programme admins",
+    "programme/accreditation/submissions/<int:pk>/": "programme admins",
+    "programme/accreditation/submissions/<int:pk>/moderate/": "programme admins",
+    "verify/": "public: certificate verification form, reveals nothing by itself",
+    "verify/<str:code>/": "public: a certificate's title, organisation, decision date, expiry",
     "invitations/<str:token>/": "public: the signed, expiring link in an invitation email",
 }
 THIRD_PARTY_PREFIXES = ("accounts/", "admin/")
