@@ -1,9 +1,30 @@
 from django.urls import path
 
-from accreditation import views
+from accreditation import team_views, views
 
 app_name = "accreditation"
 
+ORG = "o/<slug:org_slug>/"
+EVENT = f"{ORG}events/<int:pk>/"
+SUBMISSION = f"{EVENT}accreditation/submissions/<int:submission_pk>/"
+
 urlpatterns = [
     path("reviews/", views.ReviewerHomeView.as_view(), name="reviewer-home"),
+    # The team's pages (team_views.py).
+    path(
+        f"{EVENT}accreditation/",
+        team_views.EventAccreditationView.as_view(),
+        name="event-accreditation",
+    ),
+    path(SUBMISSION, team_views.SubmissionDetailView.as_view(), name="submission-detail"),
+    path(
+        f"{SUBMISSION}self-assessment/",
+        team_views.SubmissionAssessView.as_view(),
+        name="submission-assess",
+    ),
+    path(
+        f"{ORG}accreditation/evidence/<int:evidence_pk>/",
+        team_views.EvidenceDownloadView.as_view(),
+        name="evidence-download",
+    ),
 ]
