@@ -24,7 +24,9 @@ class _CriterionChoice(forms.Form):
     def __init__(self, *args: Any, criteria: Iterable[Criterion] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = {str(c.pk): c for c in criteria}
-        self.fields["criterion"].choices = _criterion_choices(self.criteria.values())
+        self.fields["criterion"].choices = _criterion_choices(  # type: ignore[attr-defined]
+            self.criteria.values()
+        )
 
     def chosen_criterion(self) -> Criterion | None:
         return self.criteria.get(self.cleaned_data.get("criterion") or "")
@@ -71,7 +73,9 @@ class EvidenceRecordForm(_CriterionChoice):
     def __init__(self, *args: Any, records: Iterable[RecordOption] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.records = {o.value: o for o in records}
-        self.fields["record"].choices = [(o.value, o.label) for o in self.records.values()]
+        self.fields["record"].choices = [  # type: ignore[attr-defined]
+            (o.value, o.label) for o in self.records.values()
+        ]
 
     def chosen_record(self) -> RecordOption:
         return self.records[self.cleaned_data["record"]]

@@ -90,6 +90,7 @@ def submission_url(org_slug: str, submission: Submission, name: str = "submissio
 
 class SubmissionMixin(EventMixin):
     tab = TAB
+    kwargs: dict[str, Any]
     view_permission = (permissions.can_see_readiness,)
 
     @cached_property
@@ -104,7 +105,7 @@ class SubmissionMixin(EventMixin):
         return selectors.criteria_of(version=self.submission.criteria_version)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context = super().get_context_data(**kwargs)
         context["submission"] = self.submission
         return context
 
@@ -168,7 +169,7 @@ class SubmissionDetailView(SubmissionMixin, ActionFormsView):
             return reverse(
                 "measurement:pdsa-cycle-detail", kwargs=kwargs | {"cycle_pk": item.record_id}
             )
-        names = {
+        names: dict[str, str] = {
             T.ACTIVITY: "coproduction:event-coproduction",
             T.IMPACT: "programmes:event-impact",
             T.SUSTAIN_PLAN: "programmes:event-sustain",
@@ -339,7 +340,8 @@ class EvidenceDownloadView(OrganisationViewMixin, View):
             handle = item.file.open("rb")
         except FileNotFoundError as exc:
             raise Http404("The file is missing.") from exc
-        suffix = item.file.name.rsplit(".", 1)[-1] if "." in item.file.name else "bin"
+        stored = item.file.name or ""
+        suffix = stored.rsplit(".", 1)[-1] if "." in stored else "bin"
         safe_title = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in item.title)
         response = FileResponse(
             handle,
