@@ -824,15 +824,6 @@ def team_review_view(*, submission: Submission) -> TeamReviewView:
     return TeamReviewView(submission, requests, decision, feedback, certificate, audit)
 
 
-def submission_for_team(*, organisation_id: int, pk: int) -> Submission:
-    """One submission of the organisation; `DoesNotExist` for anyone else's (a 404)."""
-    return (
-        Submission.objects.with_scope(organisation=organisation_id)  # type: ignore[attr-defined]
-        .select_related("event", "organisation", "criteria_version")
-        .get(organisation_id=organisation_id, pk=pk)
-    )
-
-
 # --- public verification -------------------------------------------------------------------------
 
 

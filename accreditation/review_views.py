@@ -43,8 +43,9 @@ from accreditation.review_forms import (
 )
 from accreditation.services import decision as decision_services
 from accreditation.services import review as review_services
+from accreditation.team_views import SubmissionMixin
 from alwaysevents.exceptions import DomainError
-from alwaysevents.tenancy.mixins import OrganisationViewMixin, ProgrammeViewMixin
+from alwaysevents.tenancy.mixins import ProgrammeViewMixin
 from alwaysevents.tenancy.scope import across_organisations
 from alwaysevents.views import add_domain_error
 
@@ -407,20 +408,7 @@ class ModerationView(_ProgrammeSubmissionMixin, _ActionsMixin, TemplateView):
 # --- the team ------------------------------------------------------------------------------------
 
 
-class _TeamSubmissionMixin(OrganisationViewMixin):
-    kwargs: dict[str, Any]
-
-    @cached_property
-    def submission(self) -> Submission:
-        try:
-            return rs.submission_for_team(
-                organisation_id=self.organisation.pk, pk=self.kwargs["pk"]
-            )
-        except Submission.DoesNotExist as exc:
-            raise Http404("No such submission.") from exc
-
-
-class TeamReviewView(_TeamSubmissionMixin, _ActionsMixin, TemplateView):
+class TeamReviewView(SubmissionMixin, _ActionsMixin, TemplateView):
     """The team's view of the review: questions to answer, the decision and its feedback,
     the certificate, and the audit trail."""
 
@@ -448,8 +436,6 @@ class TeamReviewView(_TeamSubmissionMixin, _ActionsMixin, TemplateView):
                         initial={"request": request.pk}
                     )
         context.update(
-            submission=self.submission,
-            event=self.submission.event,
             view=view,
             request_rows=[(r, answer_forms.get(r.pk)) for r in view.requests],
             can_answer=can_answer,
@@ -457,11 +443,9 @@ class TeamReviewView(_TeamSubmissionMixin, _ActionsMixin, TemplateView):
         return context
 
     def perform_answer(self, form: InformationAnswerForm) -> tuple[str, str | None]:
-        request = (
-            InformationRequest.objects.with_scope(organisation=self.organisation.pk)  # type: ignore[attr-defined]
-            .filter(submission=self.submission, pk=form.cleaned_data["request"])
-            .first()
-        )
+        request = InformationRequest.objects.filter(
+            submission=self.submission, pk=form.cleaned_data["request"]
+        ).first()
         if request is None:
             raise Http404("No such request.")
         review_services.information_request_answer(
@@ -472,7 +456,7 @@ class TeamReviewView(_TeamSubmissionMixin, _ActionsMixin, TemplateView):
         return "Thank you. Your answer has been sent to the reviewers.", None
 
 
-class CertificateDownloadView(_TeamSubmissionMixin, View):
+class CertificateDownloadView(SubmissionMixin, View):
     """The certificate as a PDF, for everyone in the organisation."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -97,3 +97,18 @@ def test_version_rules(programme_admin):
             version=empty, by=programme_admin, code="C2", title="x", check_key="magic"
         )
     assert Criterion.objects.filter(version=empty).count() == 1
+
+
+def test_demo_seeds_a_draft_for_the_main_northfield_event(organisation, editor, sponsor):
+    from accreditation.demo import MAIN_EVENT, seed_accreditation
+    from accreditation.models import SelfAssessment, Submission
+    from alwaysevents.tenancy.scope import organisation_scope
+    from tests.accreditation.builders import make_event
+
+    make_event(organisation, editor, sponsor, title=MAIN_EVENT)
+    seed_accreditation(organisation, people={"lead": editor})
+    seed_accreditation(organisation, people={"lead": editor})  # idempotent
+    with organisation_scope(organisation):
+        submission = Submission.objects.get()
+        assert submission.state == "draft"
+        assert SelfAssessment.objects.filter(submission=submission).count() == 3

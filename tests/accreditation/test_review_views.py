@@ -37,18 +37,19 @@ def manage_url(submission):
     return reverse("accreditation:programme-submission", kwargs={"pk": submission.pk})
 
 
-def team_url(submission):
+def team_url(submission, name="submission-review", org_slug=None):
     return reverse(
-        "accreditation:submission-review",
-        kwargs={"org_slug": submission.organisation.slug, "pk": submission.pk},
+        f"accreditation:{name}",
+        kwargs={
+            "org_slug": org_slug or submission.organisation.slug,
+            "pk": submission.event_id,
+            "submission_pk": submission.pk,
+        },
     )
 
 
 def certificate_url(submission):
-    return reverse(
-        "accreditation:certificate-download",
-        kwargs={"org_slug": submission.organisation.slug, "pk": submission.pk},
-    )
+    return team_url(submission, "certificate-download")
 
 
 def scores_post(submission, judgement="met", **extra):
@@ -287,10 +288,7 @@ def test_outsiders_get_404_on_team_pages(client_for, outsider, submission):
     assert client.get(team_url(submission)).status_code == 404
     assert client.get(certificate_url(submission)).status_code == 404
     # Even under their own organisation's address.
-    other = reverse(
-        "accreditation:submission-review", kwargs={"org_slug": "riverside", "pk": submission.pk}
-    )
-    assert client.get(other).status_code == 404
+    assert client.get(team_url(submission, org_slug="riverside")).status_code == 404
 
 
 def test_no_certificate_before_accreditation(client_for, editor, submission):

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from accreditation.demo import seed_accreditation
 from alwaysevents.tenancy.scope import across_organisations
 from coproduction.demo import seed_coproduction
 from measurement.demo import seed_measurement
@@ -133,6 +134,7 @@ class Command(BaseCommand):
             demo.seed_events(organisation, people=people, today=timezone.localdate())
             seed_measurement(organisation, people=people, today=timezone.localdate())
             seed_coproduction(organisation, people=people, today=timezone.localdate())
+            seed_accreditation(organisation, people=people, today=timezone.localdate())
 
     # --- generated organisations for scale ------------------------------------------------
 
