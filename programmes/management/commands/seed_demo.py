@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accreditation.demo import seed_accreditation
+from accreditation.demo_review import seed_accreditation_review
 from alwaysevents.tenancy.scope import across_organisations
 from coproduction.demo import seed_coproduction
 from measurement.demo import seed_measurement
@@ -135,6 +136,7 @@ class Command(BaseCommand):
             seed_measurement(organisation, people=people, today=timezone.localdate())
             seed_coproduction(organisation, people=people, today=timezone.localdate())
             seed_accreditation(organisation, people=people, today=timezone.localdate())
+            seed_accreditation_review(organisation, people=people, today=timezone.localdate())
 
     # --- generated organisations for scale ------------------------------------------------
 
