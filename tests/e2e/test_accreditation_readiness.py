@@ -73,9 +73,7 @@ def test_team_checks_readiness_submits_and_sponsor_attests(new_page, check_a11y,
     expect(page.get_by_role("heading", name="Self-assessment")).to_be_visible()
     check_a11y(page)
     for n in range(1, 10):
-        page.get_by_label(f"C{n} ").fill(
-            f"How we meet C{n}: see the charts and records attached."
-        )
+        page.get_by_label(f"C{n} ").fill(f"How we meet C{n}: see the charts and records attached.")
     page.get_by_role("button", name="Save the self-assessments").click()
     expect(page.get_by_text("9 self-assessments saved.")).to_be_visible()
     expect(page.get_by_text("9 of 9 criteria have a self-assessment.")).to_be_visible()
