@@ -342,7 +342,7 @@ def check_improvement(ev: EventEvidence, thresholds: dict[str, Any]) -> tuple[st
         notes = m.annotations + m.phases
         complete = before >= baseline and (notes > 0 or not need_notes)
         facts.append(
-            f"{m.name}: {signal.text} ({m.periods(signal.indices)}); {before} baseline "
+            f"{m.name}: {signal.text.rstrip('.')}; {before} baseline "
             f"point{'s' if before != 1 else ''} before it (needed: {baseline}); "
             f"{notes} change{'s' if notes != 1 else ''} annotated."
         )

@@ -181,7 +181,7 @@ def test_c9_met_with_a_case_study_attached(organisation, editor, sponsor, versio
 
 def test_a_criterion_without_a_check_is_left_to_reviewers(version):
     extra = Criterion(version=version, code="C10", title="Something else", check_key="")
-    result = evidence.run_checks(criteria=[extra], evidence=None)[0]  # type: ignore[arg-type]
+    result = evidence.run_checks(criteria=[extra], evidence=None)[0]
     assert result.judgement == ""
     assert result.label == "No automatic check"
 

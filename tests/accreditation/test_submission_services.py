@@ -104,7 +104,7 @@ def test_evidence_file_is_stored_privately_with_its_checked_type(draft, editor, 
     assert item.content_type == "application/pdf"
     assert item.size == len(PDF)
     assert item.file.name.startswith(f"{draft.organisation_id}/")
-    assert "Case study" not in item.file.name
+    assert "Case study" not in str(item.file.name)
     assert (settings.VAR_DIR / "private" / "evidence" / item.file.name).read_bytes() == PDF
     with pytest.raises(ValueError, match="no public address"):
         _ = item.file.url
@@ -443,3 +443,26 @@ def test_status_prefers_a_live_submission_to_a_withdrawn_one(draft, editor, orga
         organisation=organisation, event_ids={draft.event_id}
     )
     assert status[draft.event_id].state == "draft"
+
+
+def test_submission_detail_queries_do_not_grow_with_evidence(
+    draft, editor, sponsor, django_assert_max_num_queries
+):
+    def count():
+        fresh = selectors.submission_get(event=draft.event, pk=draft.pk)
+        with django_assert_max_num_queries(8) as captured:
+            detail = selectors.submission_detail(submission=fresh)
+            _ = [(e.added_by, e.criterion_id) for row in detail.rows for e in row.evidence]
+            _ = [entry.actor for entry in detail.audit]
+        return len(captured.captured_queries)
+
+    before = count()
+    for n in range(3):
+        services.evidence_add_file(
+            submission=draft, title=f"File {n}", upload=SimpleUploadedFile("a.pdf", PDF),
+            by=editor, criterion=draft.criteria_version.criteria.get(code="C9"),
+        )  # fmt: skip
+    write_all(draft, editor)
+    services.submission_send_for_sign_off(submission=draft, by=editor)
+    services.submission_attest(submission=draft, by=sponsor)
+    assert count() == before
