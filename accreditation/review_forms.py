@@ -94,7 +94,7 @@ class DecisionForm(CriteriaJudgementForm):
     judgement_required = True
 
     outcome = forms.ChoiceField(
-        label="Decision", choices=Decision.Outcome.choices, widget=forms.RadioSelect
+        label="Your decision", choices=Decision.Outcome.choices, widget=forms.RadioSelect
     )
     summary = forms.CharField(
         label="Overall feedback to the team",

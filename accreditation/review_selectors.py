@@ -56,13 +56,21 @@ class Deadline:
     due: dt.date | None
     paused: bool
     days_left: int | None
+    complete: bool = False
 
     @property
     def overdue(self) -> bool:
-        return not self.paused and self.days_left is not None and self.days_left < 0
+        return (
+            not self.complete
+            and not self.paused
+            and self.days_left is not None
+            and self.days_left < 0
+        )
 
     @property
     def text(self) -> str:
+        if self.complete:
+            return "The reviews are complete"
         if self.due is None:
             return "No deadline yet"
         if self.paused:
@@ -78,6 +86,8 @@ class Deadline:
 def review_deadline(submission: Submission, *, today: dt.date | None = None) -> Deadline:
     today = today or timezone.localdate()
     due = submission.review_deadline
+    if submission.state not in (State.SUBMITTED, State.UNDER_REVIEW, State.INFORMATION_REQUESTED):
+        return Deadline(due, False, None, complete=due is not None)
     if due is None:
         return Deadline(None, False, None)
     if submission.deadline_paused_at is not None:
