@@ -16,14 +16,14 @@ def certificate_facts(certificate: Certificate) -> dict[str, object]:
     submission = certificate.submission
     scope = {"organisation": submission.organisation_id}
     title = (
-        Snapshot.objects.with_scope(**scope)  # type: ignore[attr-defined]
+        Snapshot.objects.with_scope(**scope)
         .filter(submission=submission)
         .order_by("-taken_at", "-pk")
         .values_list("data__event__title", flat=True)
         .first()
     )
     decided_at = (
-        Decision.objects.with_scope(**scope)  # type: ignore[attr-defined]
+        Decision.objects.with_scope(**scope)
         .filter(submission=submission)
         .values_list("decided_at", flat=True)
         .first()
@@ -41,7 +41,7 @@ def certificate_facts(certificate: Certificate) -> dict[str, object]:
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     html = render_to_string("accreditation/certificate_pdf.html", certificate_facts(certificate))
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()
 
 
 def certificate_filename(certificate: Certificate) -> str:

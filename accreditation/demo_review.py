@@ -22,6 +22,7 @@ Idempotent: an event that already has a submission is left alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -222,14 +223,14 @@ def _pipeline(
         (3, lambda: services.submission_attest(submission=submission, by=sponsor)),
     ]
     for reviewer, lived in reviewers:
-        steps.append(
-            (
-                1,
-                lambda r=reviewer, lived=lived: review_services.reviewer_assign(
-                    submission=submission, reviewer=r, by=admin, lived_experience=lived
-                ),
-            )
+        assign = functools.partial(
+            review_services.reviewer_assign,
+            submission=submission,
+            reviewer=reviewer,
+            by=admin,
+            lived_experience=lived,
         )
+        steps.append((1, assign))
     return submission, steps
 
 

@@ -16,6 +16,20 @@ RECOMMENDATION_CHOICES = [
 ]
 
 
+class CriterionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.title}"
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):
+    """Reviewers, each labelled with their conflict and workload (set by the form)."""
+
+    labels: dict[int, str]
+
+    def label_from_instance(self, obj: Any) -> str:
+        return getattr(self, "labels", {}).get(obj.pk, str(obj))
+
+
 class ConflictDeclarationForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
         label="Do you have a conflict of interest with this submission?",
@@ -109,7 +123,7 @@ class InformationRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The review waits, and its deadline pauses, until the team answers.",
     )
-    criterion = forms.ModelChoiceField(
+    criterion = CriterionChoiceField(
         label="About criterion (optional)",
         queryset=Criterion.objects.none(),
         required=False,
@@ -120,7 +134,6 @@ class InformationRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["criterion"])
         field.queryset = Criterion.objects.filter(pk__in=[c.pk for c in criteria])
-        field.label_from_instance = lambda c: f"{c.code} {c.title}"
 
 
 class InformationAnswerForm(forms.Form):
@@ -129,7 +142,7 @@ class InformationAnswerForm(forms.Form):
 
 
 class AssignReviewerForm(forms.Form):
-    reviewer = forms.ModelChoiceField(
+    reviewer = ReviewerChoiceField(
         label="Reviewer", queryset=get_user_model().objects.none(), empty_label="Choose…"
     )
     lived_experience = forms.BooleanField(
@@ -146,9 +159,9 @@ class AssignReviewerForm(forms.Form):
                 note.append("conflict of interest")
             note.append(f"{option.active_reviews} review(s) in hand")
             labels[option.user.pk] = f"{option.user.display_name} ({'; '.join(note)})"
-        field = cast(forms.ModelChoiceField, self.fields["reviewer"])
+        field = cast(ReviewerChoiceField, self.fields["reviewer"])
         field.queryset = get_user_model().objects.filter(pk__in=list(labels))
-        field.label_from_instance = lambda user: labels.get(user.pk, str(user))
+        field.labels = labels
 
 
 class ReleaseReviewerForm(forms.Form):

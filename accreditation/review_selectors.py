@@ -482,7 +482,7 @@ def reviewer_options(*, submission: Submission) -> list[ReviewerOption]:
 
     from programmes.models import Membership
 
-    members = Membership.objects.with_scope(organisation=submission.organisation_id)  # type: ignore[attr-defined]
+    members = Membership.objects.with_scope(organisation=submission.organisation_id)
     users = list(
         get_user_model()
         .objects.filter(is_reviewer=True, is_active=True)
@@ -589,7 +589,7 @@ def accreditation_funnel(
             .order_by("event_id", "-created_at", "-pk")
         )
     cohorts = {c.pk: c.name for c in Cohort.objects.all()}
-    latest: dict[int, dict[str, Any]] = {}
+    latest: dict[int, Any] = {}
     for row in rows:
         latest.setdefault(row["event_id"], row)
     by_cohort: dict[int | None, Counter[str]] = defaultdict(Counter)
@@ -906,7 +906,7 @@ def reviewer_assignment_list_title(*, assignment: ReviewerAssignment) -> str:
 def certificate_for(*, submission: Submission) -> Certificate | None:
     """The submission's certificate, in its organisation's scope. One query."""
     return (
-        Certificate.objects.with_scope(organisation=submission.organisation_id)  # type: ignore[attr-defined]
+        Certificate.objects.with_scope(organisation=submission.organisation_id)
         .filter(submission=submission)
         .select_related("submission", "submission__organisation")
         .first()

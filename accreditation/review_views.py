@@ -68,7 +68,7 @@ class _ActionsMixin:
     actions: ClassVar[tuple[str, ...]] = ()
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        action = request.POST.get("action", "")
+        action = self.action_of(request)
         if action not in self.actions:
             return HttpResponseBadRequest("Unknown action.")
         form = self.bind(action, request.POST)
@@ -83,6 +83,9 @@ class _ActionsMixin:
         return self.render_to_response(  # type: ignore[attr-defined]
             self.get_context_data(bound={action: form})  # type: ignore[attr-defined]
         )
+
+    def action_of(self, request: HttpRequest) -> str:
+        return request.POST.get("action", "")
 
     def bind(self, action: str, data: Any) -> forms.Form:
         raise NotImplementedError  # pragma: no cover
@@ -229,12 +232,10 @@ class ReviewDetailView(_ReviewerAssignmentMixin, _ActionsMixin, TemplateView):
         )
         return "Your question has been sent to the team. The deadline is paused.", None
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def action_of(self, request: HttpRequest) -> str:
         # Submitting uses the same form as saving, with another button.
-        if request.POST.get("action") == "save" and "submit" in request.POST:
-            request.POST = request.POST.copy()  # type: ignore[misc]
-            request.POST["action"] = "submit"
-        return super().post(request, *args, **kwargs)
+        action = super().action_of(request)
+        return "submit" if action == "save" and "submit" in request.POST else action
 
 
 class ReviewEvidenceView(_ReviewerAssignmentMixin, View):
@@ -255,7 +256,7 @@ class ReviewEvidenceView(_ReviewerAssignmentMixin, View):
         return FileResponse(
             evidence.file.open("rb"),
             as_attachment=True,
-            filename=evidence.file.name.rsplit("/", 1)[-1],
+            filename=(evidence.file.name or "evidence").rsplit("/", 1)[-1],
             content_type=evidence.content_type or "application/octet-stream",
         )
 

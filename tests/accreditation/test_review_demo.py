@@ -26,9 +26,7 @@ def test_seed_demo_puts_submissions_through_the_review():
     assert states["Ask what matters to you before discharge (Cedar Ward)"] == (
         State.NOT_YET_ACCREDITED
     )
-    assert states["What happens next after your first appointment"] == (
-        State.INFORMATION_REQUESTED
-    )
+    assert states["What happens next after your first appointment"] == (State.INFORMATION_REQUESTED)
     assert rs.certificate_verify(code=certificate.verification_code).found
 
     reviewer = User.objects.get(email="reviewer@programme.example")

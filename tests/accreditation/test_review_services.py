@@ -321,6 +321,7 @@ def test_a_request_pauses_the_deadline_and_the_answer_moves_it_on(
 ):
     assignment = rb.assign_and_clear(submission, programme_admin, reviewers[0])
     due = rb.refreshed(submission).review_deadline
+    assert due is not None
     request = review_services.information_request_create(
         submission=submission,
         by=reviewers[0],
