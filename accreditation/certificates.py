@@ -6,7 +6,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from weasyprint import HTML
 
 from accreditation.models import Certificate, Decision, Snapshot
 
@@ -40,6 +39,8 @@ def certificate_facts(certificate: Certificate) -> dict[str, object]:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
+    from weasyprint import HTML  # heavy to import (parses its stylesheets): only when needed
+
     html = render_to_string("accreditation/certificate_pdf.html", certificate_facts(certificate))
     return HTML(string=html).write_pdf()
 
