@@ -350,3 +350,48 @@ def test_verification_shows_a_lapsed_certificate(programme_admin, reviewer, subm
         reverse("accreditation:verify-code", kwargs={"code": certificate.verification_code})
     )
     assert b"Lapsed: this accreditation is no longer valid" in page.content
+
+
+def test_reviewers_download_only_the_snapshots_files(
+    client_for, reviewer, programme_admin, organisation, editor, sponsor, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accreditation import services
+    from tests.accreditation import builders as b
+
+    settings.VAR_DIR = tmp_path
+    event = b.make_event(organisation, editor, sponsor, title="With a file")
+    submission = services.submission_create(event=event, by=editor)
+    for criterion in rb.criteria_of(submission):
+        services.self_assessment_save(
+            submission=submission, criterion=criterion, text="See the file.", by=editor
+        )
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+    evidence = services.evidence_add_file(
+        submission=submission,
+        upload=SimpleUploadedFile("case-study.pdf", pdf, content_type="application/pdf"),
+        title="Case study",
+        criterion=rb.criteria_of(submission)[8],
+        by=editor,
+    )
+    services.submission_send_for_sign_off(submission=submission, by=editor)
+    submission = services.submission_attest(submission=submission, by=sponsor)
+    url = reverse(
+        "accreditation:review-evidence", kwargs={"pk": submission.pk, "evidence_pk": evidence.pk}
+    )
+    client = client_for(reviewer)
+    assert client.get(url).status_code == 404  # not assigned
+    assignment = review_services.reviewer_assign(
+        submission=submission, reviewer=reviewer, by=programme_admin
+    )
+    assert client.get(url).status_code == 404  # not yet declared
+    review_services.assignment_declare(assignment=assignment, by=reviewer, has_conflict=False)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    other = reverse(
+        "accreditation:review-evidence",
+        kwargs={"pk": submission.pk, "evidence_pk": evidence.pk + 1000},
+    )
+    assert client.get(other).status_code == 404

@@ -73,6 +73,7 @@ def review_as(page: Page, check_a11y, *, criteria: list[str], lived_note: str) -
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", name="Declare conflicts of interest")).to_be_visible()
     expect(page.get_by_text("See our evidence.")).to_have_count(0)  # nothing before declaring
+    shot(page, "declare")
     check_a11y(page)
     page.get_by_label("No: I have no conflict of interest").check()
     page.get_by_role("button", name="Send my declaration").click()
@@ -136,6 +137,7 @@ def test_admin_assigns_reviewers_score_moderate_accredit_and_verify(new_page, ch
     ada_page = new_page()
     sign_in_with_code(ada_page, ada, ada_secret)
     expect(ada_page.get_by_role("heading", name="Your reviews")).to_be_visible()
+    shot(ada_page, "reviewer-home")
     check_a11y(ada_page)
     review_as(ada_page, check_a11y, criteria=criteria, lived_note="As a carer, this rang true.")
     expect(ada_page.get_by_text("once they have submitted theirs too")).to_be_visible()
