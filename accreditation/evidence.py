@@ -386,9 +386,7 @@ def check_sustainment(ev: EventEvidence, thresholds: dict[str, Any]) -> tuple[st
             concerns = m.concern_signals()
             if concerns:
                 balancing_ok = False
-                facts.append(
-                    f"Concern signal on balancing measure {m.name}: {concerns[-1].text}"
-                )
+                facts.append(f"Concern signal on balancing measure {m.name}: {concerns[-1].text}")
             else:
                 facts.append(f"No concern signal on balancing measure {m.name}.")
     if sustained and balancing_ok:
