@@ -256,8 +256,8 @@ def check_coproduction(ev: EventEvidence, thresholds: dict[str, Any]) -> tuple[s
         return NOT_MET, facts
     rung_ok = (profile.highest_rung or 0) >= minimum
     facts.append(
-        f"Highest rung {profile.highest_rung} of 7; the criterion asks for rung {minimum} "
-        f"({involvement_selectors.rung_name(minimum)}) or above."
+        f"The criterion asks for rung {minimum} ({involvement_selectors.rung_name(minimum)}) "
+        "or above."
     )
     parts = [rung_ok]
     if thresholds.get("partners_every_stage", True):
@@ -271,7 +271,8 @@ def check_coproduction(ev: EventEvidence, thresholds: dict[str, Any]) -> tuple[s
         if signed
         else "No partner's sign-off of the vision statement is recorded."
     )
-    return _grade(parts), facts
+    # Partners are involved (there are activities), so at least partly met.
+    return (MET if all(parts) else PARTLY), facts
 
 
 @check(Criterion.Check.LEADERSHIP)
@@ -385,10 +386,7 @@ def check_sustainment(ev: EventEvidence, thresholds: dict[str, Any]) -> tuple[st
             concerns = m.concern_signals()
             if concerns:
                 balancing_ok = False
-                facts.append(
-                    f"Concern signal on balancing measure {m.name}: {concerns[-1].text} "
-                    f"({m.periods(concerns[-1].indices)})."
-                )
+                facts.append(f"Concern signal on balancing measure {m.name}: {concerns[-1].text}")
             else:
                 facts.append(f"No concern signal on balancing measure {m.name}.")
     if sustained and balancing_ok:

@@ -65,3 +65,43 @@ def can_manage_criteria(user: User) -> bool:
 def can_manage_submissions(user: User) -> bool:
     """Return incomplete, start review, assign reviewers, moderate, decide: programme admins."""
     return bool(user.is_active and user.is_programme_admin)
+
+
+def can_send_back(membership: Membership, submission: Submission) -> bool:
+    """Take a submission awaiting sign-off back to draft: the team lead (to change it) or the
+    sponsor (who will not sign it as it is)."""
+    return can_prepare_submission(membership, submission.event) or can_attest(
+        membership, submission
+    )
+
+
+# Who may make each move of the state machine (`accreditation.workflow.MOVES`). Team moves take
+# the member's `Membership`; programme moves take the `User` (reviewers and programme admins
+# work across organisations and have no membership).
+TEAM_MOVES = {
+    "send_for_sign_off": lambda m, s: can_prepare_submission(m, s.event),
+    "take_back": can_send_back,
+    "attest": can_attest,
+    "reopen": lambda m, s: can_prepare_submission(m, s.event),
+    "withdraw": can_withdraw_submission,
+    "answer_information": lambda m, s: can_prepare_submission(m, s.event),
+}
+PROGRAMME_MOVES = {
+    "return_incomplete": can_manage_submissions,
+    "start_review": can_manage_submissions,
+    "request_information": can_manage_submissions,
+    "start_moderation": can_manage_submissions,
+    "accredit": can_manage_submissions,
+    "not_yet_accredit": can_manage_submissions,
+    "lapse": can_manage_submissions,
+}
+
+
+def can_make_team_move(membership: Membership, submission: Submission, move: str) -> bool:
+    check = TEAM_MOVES.get(move)
+    return check is not None and bool(check(membership, submission))
+
+
+def can_make_programme_move(user: User, move: str) -> bool:
+    check = PROGRAMME_MOVES.get(move)
+    return check is not None and bool(check(user))

@@ -51,6 +51,10 @@ def is_events_sponsor(membership: Membership, event: AlwaysEvent) -> bool:
     )
 
 
+def can_send_back(membership: Membership, event: AlwaysEvent) -> bool:
+    return can_prepare(membership, event) or is_events_sponsor(membership, event)
+
+
 class EventAccreditationView(ActionFormsView):
     """Readiness: every criterion's automatic check and the current submission."""
 
@@ -119,7 +123,7 @@ class SubmissionDetailView(SubmissionMixin, ActionFormsView):
         "evidence_record": (EvidenceRecordForm, can_prepare),
         "remove_evidence": (EvidenceRemoveForm, can_prepare),
         "send": (EmptyForm, can_prepare),
-        "take_back": (ReasonForm, can_prepare),
+        "take_back": (ReasonForm, can_send_back),
         "reopen": (EmptyForm, can_prepare),
         "withdraw": (ReasonForm, can_prepare),
         "attest": (EmptyForm, is_events_sponsor),
@@ -251,6 +255,8 @@ class SubmissionDetailView(SubmissionMixin, ActionFormsView):
         return f"Sent to {who} to sign off."
 
     def perform_take_back(self, form: ReasonForm) -> str:
+        if not permissions.can_send_back(self.membership, self.submission):
+            raise PermissionDenied("Only the team lead or the sponsor can take it back.")
         services.submission_take_back(
             submission=self.submission, by=self.actor, reason=form.cleaned_data["reason"]
         )

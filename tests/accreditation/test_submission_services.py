@@ -466,3 +466,17 @@ def test_submission_detail_queries_do_not_grow_with_evidence(
     services.submission_send_for_sign_off(submission=draft, by=editor)
     services.submission_attest(submission=draft, by=sponsor)
     assert count() == before
+
+
+def test_every_move_has_someone_who_may_make_it(
+    draft, organisation, editor, sponsor, viewer, programme_admin, reviewer
+):
+    assert set(permissions.TEAM_MOVES) | set(permissions.PROGRAMME_MOVES) == set(MOVES)
+    lead, member, sponsor_m = (membership(u, organisation) for u in (editor, viewer, sponsor))
+    assert permissions.can_make_team_move(lead, draft, "send_for_sign_off")
+    assert permissions.can_make_team_move(sponsor_m, draft, "attest")
+    assert permissions.can_make_team_move(sponsor_m, draft, "take_back")
+    assert not permissions.can_make_team_move(member, draft, "withdraw")
+    assert not permissions.can_make_team_move(lead, draft, "accredit")
+    assert permissions.can_make_programme_move(programme_admin, "return_incomplete")
+    assert not permissions.can_make_programme_move(reviewer, "accredit")

@@ -219,3 +219,23 @@ def test_former_member_cannot_download(client_for, organisation, draft, editor):
         is_active=False
     )
     assert client_for(leaver).get(download_url(item)).status_code == 404
+
+
+def test_sponsor_can_send_it_back_but_a_team_member_cannot(
+    client_for, editor, sponsor, viewer, draft
+):
+    for criterion in draft.criteria_version.criteria.all():
+        services.self_assessment_save(submission=draft, criterion=criterion, text="Yes", by=editor)
+    services.submission_send_for_sign_off(submission=draft, by=editor)
+    data = {"action": "take_back", "take_back-reason": "Say more about C6"}
+    assert client_for(viewer).post(url("submission-detail", draft), data).status_code == 403
+    sponsor_client = client_for(sponsor)
+    assert (
+        "Send back to the team"
+        in sponsor_client.get(url("submission-detail", draft)).content.decode()
+    )
+    assert sponsor_client.post(url("submission-detail", draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == Submission.State.DRAFT
+    page = sponsor_client.get(url("submission-detail", draft)).content.decode()
+    assert "Awaiting sponsor sign-off → Draft: Say more about C6" in page
