@@ -19,6 +19,8 @@ ALLOWED_OUTSIDE_ORG = {
     "programme/people/": "programme admins",
     "programme/people/<int:pk>/remove/<str:role>/": "programme admins",
     "reviews/": "reviewers (ProgrammeViewMixin)",
+    "programme/accreditation/criteria/": "programme admins (ProgrammeViewMixin)",
+    "programme/accreditation/criteria/<int:number>/": "programme admins",
     "invitations/<str:token>/": "public: the signed, expiring link in an invitation email",
 }
 THIRD_PARTY_PREFIXES = ("accounts/", "admin/")
