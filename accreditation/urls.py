@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path(SUBMISSION, team_views.SubmissionDetailView.as_view(), name="submission-detail"),
     path(
+        f"{SUBMISSION}snapshot/",
+        team_views.SubmissionSnapshotView.as_view(),
+        name="submission-snapshot",
+    ),
+    path(
         f"{SUBMISSION}self-assessment/",
         team_views.SubmissionAssessView.as_view(),
         name="submission-assess",

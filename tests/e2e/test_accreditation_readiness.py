@@ -115,6 +115,11 @@ def test_team_checks_readiness_submits_and_sponsor_attests(new_page, check_a11y,
     )
     shot(sponsor_page, "submitted")
     check_a11y(sponsor_page)
+    sponsor_page.get_by_role("link", name="see what the reviewers see").click()
+    expect(sponsor_page.get_by_role("heading", name="Plan for the day", level=2)).to_be_visible()
+    expect(sponsor_page.locator("figure.ae-chart svg")).to_have_count(3)
+    shot(sponsor_page, "snapshot")
+    check_a11y(sponsor_page)
 
     # The team sees it submitted, with the checks as frozen.
     page.goto(readiness)
