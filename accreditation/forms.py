@@ -102,3 +102,55 @@ class SelfAssessmentForm(forms.Form):
 
     def texts(self) -> list[tuple[Criterion, str]]:
         return [(c, self.cleaned_data.get(f"c{c.pk}", "")) for c in self.criteria]
+
+
+# --- programme admins: criteria versions ----------------------------------------------------------
+
+
+class CriteriaVersionForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    validity_months = forms.IntegerField(
+        label="Accreditation lasts (months)",
+        min_value=1,
+        max_value=120,
+        initial=36,
+        help_text="After this, an accreditation lapses unless renewed with recent data.",
+    )
+    notes = forms.CharField(
+        label="What changed from the previous version",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CriteriaVersionCreateForm(CriteriaVersionForm):
+    copy_current = forms.BooleanField(
+        label="Start from the criteria of the current published version",
+        required=False,
+        initial=True,
+    )
+
+
+class CriterionForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=10, help_text="For example: C10.")
+    title = forms.CharField(label="Title", max_length=200)
+    guidance = forms.CharField(
+        label="Guidance", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence_expected = forms.CharField(
+        label="Evidence expected", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    check_key = forms.ChoiceField(
+        label="Automatic check", choices=Criterion.Check.choices, required=False
+    )
+    thresholds = forms.JSONField(
+        label="Thresholds",
+        required=False,
+        initial=dict,
+        help_text='Named settings of the check, for example {"minimum_pdsa_cycles": 3}.',
+        widget=forms.Textarea(attrs={"rows": 2, "class": "font-monospace"}),
+    )
+
+    def clean_thresholds(self) -> Any:
+        value = self.cleaned_data.get("thresholds")
+        return {} if value in (None, "") else value

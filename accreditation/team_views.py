@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from accreditation import permissions, selectors, services
 from accreditation.forms import (
@@ -277,6 +277,17 @@ class SubmissionDetailView(SubmissionMixin, ActionFormsView):
             raise PermissionDenied("Only the event's executive sponsor signs the submission off.")
         services.submission_attest(submission=self.submission, by=self.actor)
         return "Signed off and submitted. The evidence is frozen as it is today for the reviewers."
+
+
+class SubmissionSnapshotView(SubmissionMixin, TemplateView):
+    """The evidence as frozen at submission: what the reviewers see."""
+
+    template_name = "accreditation/submission_snapshot.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["snapshot"] = selectors.snapshot_latest(submission=self.submission)
+        return context
 
 
 class SubmissionAssessView(SubmissionMixin, FormView):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accreditation import review_views, team_views, views
+from accreditation import programme_views, review_views, team_views, views
 
 app_name = "accreditation"
 
@@ -10,6 +10,17 @@ SUBMISSION = f"{EVENT}accreditation/submissions/<int:submission_pk>/"
 
 urlpatterns = [
     path("reviews/", views.ReviewerHomeView.as_view(), name="reviewer-home"),
+    # Programme admins: criteria versions (programme_views.py).
+    path(
+        "programme/accreditation/criteria/",
+        programme_views.CriteriaVersionListView.as_view(),
+        name="criteria-version-list",
+    ),
+    path(
+        "programme/accreditation/criteria/<int:number>/",
+        programme_views.CriteriaVersionDetailView.as_view(),
+        name="criteria-version",
+    ),
     # The team's pages (team_views.py).
     path(
         f"{EVENT}accreditation/",
@@ -17,6 +28,11 @@ urlpatterns = [
         name="event-accreditation",
     ),
     path(SUBMISSION, team_views.SubmissionDetailView.as_view(), name="submission-detail"),
+    path(
+        f"{SUBMISSION}snapshot/",
+        team_views.SubmissionSnapshotView.as_view(),
+        name="submission-snapshot",
+    ),
     path(
         f"{SUBMISSION}self-assessment/",
         team_views.SubmissionAssessView.as_view(),

@@ -26,6 +26,8 @@ ALLOWED_OUTSIDE_ORG = {
     "programme/accreditation/submissions/<int:pk>/moderate/": "programme admins",
     "verify/": "public: certificate verification form, reveals nothing by itself",
     "verify/<str:code>/": "public: a certificate's title, organisation, decision date, expiry",
+    "programme/accreditation/criteria/": "programme admins (ProgrammeViewMixin)",
+    "programme/accreditation/criteria/<int:number>/": "programme admins",
     "invitations/<str:token>/": "public: the signed, expiring link in an invitation email",
 }
 THIRD_PARTY_PREFIXES = ("accounts/", "admin/")

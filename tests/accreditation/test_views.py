@@ -239,3 +239,17 @@ def test_sponsor_can_send_it_back_but_a_team_member_cannot(
     assert draft.state == Submission.State.DRAFT
     page = sponsor_client.get(url("submission-detail", draft)).content.decode()
     assert "Awaiting sponsor sign-off → Draft: Say more about C6" in page
+
+
+def test_snapshot_page_shows_the_frozen_evidence(client_for, editor, sponsor, outsider, draft):
+    for criterion in draft.criteria_version.criteria.all():
+        services.self_assessment_save(submission=draft, criterion=criterion, text="Yes", by=editor)
+    before = client_for(editor).get(url("submission-snapshot", draft))
+    assert "Nothing is frozen yet" in before.content.decode()
+    services.submission_send_for_sign_off(submission=draft, by=editor)
+    services.submission_attest(submission=draft, by=sponsor)
+    page = client_for(editor).get(url("submission-snapshot", draft))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Frozen on" in html and "attestation" in html
+    assert client_for(outsider).get(url("submission-snapshot", draft)).status_code == 404

@@ -115,6 +115,11 @@ def test_team_checks_readiness_submits_and_sponsor_attests(new_page, check_a11y,
     )
     shot(sponsor_page, "submitted")
     check_a11y(sponsor_page)
+    sponsor_page.get_by_role("link", name="see what the reviewers see").click()
+    expect(sponsor_page.get_by_role("heading", name="Plan for the day", level=2)).to_be_visible()
+    expect(sponsor_page.locator("figure.ae-chart svg")).to_have_count(3)
+    shot(sponsor_page, "snapshot")
+    check_a11y(sponsor_page)
 
     # The team sees it submitted, with the checks as frozen.
     page.goto(readiness)
@@ -128,3 +133,38 @@ def test_team_checks_readiness_submits_and_sponsor_attests(new_page, check_a11y,
     checks = {c["code"]: c["judgement"] for c in snapshot.data["checks"]}
     assert checks["C9"] == "met"  # the case study was attached before submission
     assert len(snapshot.charts) == 3
+
+
+def test_programme_admin_drafts_and_publishes_criteria(
+    new_page, check_a11y, transactional_db, settings
+):
+    settings.MFA_REQUIRED_FOR_PROGRAMME_ROLES = False
+    services.criteria_version_seed()
+    admin = UserFactory(
+        email="admin@programme.test", full_name="Pat Programme", is_programme_admin=True
+    )
+
+    page: Page = new_page()
+    sign_in(page, admin.email)
+    page.goto("/programme/")
+    page.get_by_role("link", name="Accreditation criteria").click()
+    expect(page.get_by_role("heading", name="Accreditation criteria", level=1)).to_be_visible()
+    check_a11y(page)
+    page.get_by_label("Title").fill("Always Events accreditation criteria, 2027")
+    page.get_by_role("button", name="Draft the version").click()
+    expect(page.get_by_text("Version 2 is drafted.")).to_be_visible()
+    expect(page.locator("#version-state")).to_have_text("Draft")
+    check_a11y(page)
+    page.get_by_role("link", name="Edit C7").click()
+    page.locator("#edit-heading").scroll_into_view_if_needed()
+    page.get_by_label("Thresholds").first.fill('{"minimum_pdsa_cycles": 4}')
+    page.get_by_role("button", name="Save C7").click()
+    expect(page.get_by_text("C7 is saved.")).to_be_visible()
+    expect(page.locator("#criterion-C7")).to_contain_text("minimum_pdsa_cycles: 4")
+    shot(page, "criteria-draft")
+    check_a11y(page)
+    page.get_by_role("button", name="Publish this version").click()
+    expect(page.locator("#version-state")).to_contain_text("Published")
+    expect(page.get_by_role("button", name="Add criterion")).to_have_count(0)
+    shot(page, "criteria-published")
+    check_a11y(page)
