@@ -169,6 +169,14 @@ class ReleaseReviewerForm(forms.Form):
     reason = forms.CharField(label="Why release this reviewer?", max_length=300)
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="What is missing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The team reads this, completes the submission and sends it again.",
+    )
+
+
 class VerifyForm(forms.Form):
     code = forms.CharField(
         label="Verification code",

@@ -38,6 +38,7 @@ from accreditation.review_forms import (
     InformationAnswerForm,
     InformationRequestForm,
     ReleaseReviewerForm,
+    ReturnForm,
     ReviewForm,
     VerifyForm,
 )
@@ -297,9 +298,11 @@ class SubmissionManageView(_ProgrammeSubmissionMixin, _ActionsMixin, TemplateVie
     """One submission for the programme team: reviewers, requests, audit trail."""
 
     template_name = "accreditation/programme_submission.html"
-    actions = ("assign", "release", "ask")
+    actions = ("assign", "release", "ask", "return")
 
     def bind(self, action: str, data: Any) -> forms.Form:
+        if action == "return":
+            return ReturnForm(data, prefix="return")
         if action == "assign":
             return AssignReviewerForm(
                 data, options=rs.reviewer_options(submission=self.submission), prefix="assign"
@@ -322,8 +325,17 @@ class SubmissionManageView(_ProgrammeSubmissionMixin, _ActionsMixin, TemplateVie
             release_form=bound.get("release"),
             ask_form=bound.get("ask")
             or InformationRequestForm(criteria=_criteria(submission), prefix="ask"),
+            return_form=bound.get("return") or ReturnForm(prefix="return"),
         )
         return context
+
+    def perform_return(self, form: ReturnForm) -> tuple[str, str | None]:
+        review_services.submission_return_incomplete(
+            submission=self.submission,
+            by=self.request.user,  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
+        )
+        return "The submission has been returned to the team as incomplete.", None
 
     def perform_assign(self, form: AssignReviewerForm) -> tuple[str, str | None]:
         reviewer = form.cleaned_data["reviewer"]

@@ -100,6 +100,26 @@ def is_organisation_member(*, user: User, organisation_id: int, organisation: ob
         return Membership.objects.filter(user=user, organisation_id=organisation_id).exists()
 
 
+# --- before review ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_return_incomplete(*, submission: Submission, by: User, reason: str) -> Submission:
+    """Submitted -> returned incomplete, with the reason the team will read (programme admins,
+    before any reviewer is assigned)."""
+    _require_admin(by, "return a submission")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Tell the team what is missing.", field="reason")
+    returned = submission_move(
+        submission=submission, move="return_incomplete", by=by, note=reason[:300]
+    )
+    returned.returned_reason = reason
+    with organisation_scope(returned.organisation):
+        Submission.objects.filter(pk=returned.pk).update(returned_reason=reason)
+    return returned
+
+
 # --- assignment ---------------------------------------------------------------------------------
 
 

@@ -475,3 +475,20 @@ def test_verification_reveals_only_the_four_facts(submission, programme_admin, r
     assert found.expires_on == certificate.expires_on
     assert found.decided_on == timezone.localdate()
     assert rs.certificate_verify(code="AAAAA-BBBBB-CCCCC").found is False
+
+
+def test_a_submission_can_be_returned_incomplete_before_review(submission, programme_admin, editor):
+    with pytest.raises(DomainError, match="Only the programme team"):
+        review_services.submission_return_incomplete(
+            submission=submission, by=editor, reason="Missing"
+        )
+    with pytest.raises(DomainError, match="what is missing"):
+        review_services.submission_return_incomplete(
+            submission=submission, by=programme_admin, reason=" "
+        )
+    returned = review_services.submission_return_incomplete(
+        submission=submission, by=programme_admin, reason="Attach the case study for C9."
+    )
+    assert rb.refreshed(returned).state == State.RETURNED
+    assert rb.refreshed(returned).returned_reason == "Attach the case study for C9."
+    assert actions(submission)[-1] == "return_incomplete"

@@ -395,3 +395,16 @@ def test_reviewers_download_only_the_snapshots_files(
         kwargs={"pk": submission.pk, "evidence_pk": evidence.pk + 1000},
     )
     assert client.get(other).status_code == 404
+
+
+def test_programme_admin_returns_a_submission_from_its_page(
+    client_for, programme_admin, submission
+):
+    client = client_for(programme_admin)
+    assert b"Return as incomplete" in client.get(manage_url(submission)).content
+    response = client.post(
+        manage_url(submission), {"action": "return", "return-reason": "Add the sustain plan."}
+    )
+    assert response.status_code == 302
+    page = client.get(manage_url(submission))
+    assert b"Returned to the team as incomplete: Add the sustain plan." in page.content
