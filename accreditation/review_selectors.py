@@ -911,3 +911,44 @@ def certificate_for(*, submission: Submission) -> Certificate | None:
         .select_related("submission", "submission__organisation")
         .first()
     )
+
+
+# --- for reminders (the reporting issue sends them) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    reviewer: User
+    submission_id: int
+    title: str
+    due: dt.date
+    days_left: int
+
+
+def reviews_due(*, today: dt.date | None = None, within_days: int = 7) -> list[ReviewDue]:
+    """Reviews not yet submitted whose deadline is within `within_days` or past, for reminders.
+    Paused deadlines (information requested) are left out. One query."""
+    today = today or timezone.localdate()
+    with across_organisations():
+        assignments = list(
+            ReviewerAssignment.objects.filter(
+                removed_at__isnull=True,
+                submission__state=State.UNDER_REVIEW,
+                submission__deadline_paused_at__isnull=True,
+                submission__review_deadline__lte=today + dt.timedelta(days=within_days),
+            )
+            .filter(Q(review__isnull=True) | Q(review__submitted_at__isnull=True))
+            .select_related("reviewer", "submission")
+            .annotate(snapshot_title=_latest_snapshot_title())
+            .order_by("submission__review_deadline", "pk")
+        )
+    return [
+        ReviewDue(
+            reviewer=a.reviewer,
+            submission_id=a.submission_id,
+            title=getattr(a, "snapshot_title", None) or "Untitled Always Event",
+            due=a.submission.review_deadline,  # type: ignore[arg-type]
+            days_left=(a.submission.review_deadline - today).days,  # type: ignore[operator]
+        )
+        for a in assignments
+    ]

@@ -126,3 +126,25 @@ def test_time_in_states_adds_up_each_visit(organisation, editor, sponsor):
     rb.submitted_submission(organisation, editor, sponsor)
     states = {t.state for t in rs.time_in_states()}
     assert {"draft", "awaiting_sign_off", "submitted"} <= states
+
+
+def test_reviews_due_for_reminders(organisation, editor, sponsor, programme_admin, reviewers):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    submission = rb.submitted_submission(organisation, editor, sponsor)
+    first = rb.assign_and_clear(submission, programme_admin, reviewers[0])
+    rb.assign_and_clear(submission, programme_admin, reviewers[1])
+    today = timezone.localdate()
+    assert rs.reviews_due(today=today) == []  # 28 days away
+    later = today + dt.timedelta(days=25)
+    due = rs.reviews_due(today=later)
+    assert sorted(d.reviewer.email for d in due) == ["r1@reviews.test", "r2@reviews.test"]
+    assert {d.days_left for d in due} == {3}
+    rb.submit_review(first, reviewers[0], rb.all_scores(submission))
+    assert [d.reviewer.email for d in rs.reviews_due(today=later)] == ["r2@reviews.test"]
+    review_services.information_request_create(
+        submission=submission, by=programme_admin, question="Which ward?"
+    )
+    assert rs.reviews_due(today=later) == []  # paused
