@@ -49,6 +49,10 @@ app.conf.beat_schedule = {
         "task": "reporting.report_escalations",
         "schedule": crontab(hour=9, minute=0),
     },
+    "accreditations-lapse": {
+        "task": "accreditation.tasks.accreditations_lapse_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 

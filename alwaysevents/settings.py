@@ -343,3 +343,9 @@ REPORT_ACKNOWLEDGE_LINK_DAYS = env_int("REPORT_ACKNOWLEDGE_LINK_DAYS", 60)
 # --- Measurement imports ---------------------------------------------------------------------
 MEASUREMENT_IMPORT_MAX_BYTES = env_int("MEASUREMENT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 MEASUREMENT_IMPORT_MAX_ROWS = env_int("MEASUREMENT_IMPORT_MAX_ROWS", 100_000)
+
+# --- Accreditation review ------------------------------------------------------------------
+# Days reviewers have from assignment to submit; the clock pauses while information is requested.
+REVIEW_DAYS = env_int("REVIEW_DAYS", 28)
+# Reviews a submission needs before it goes to moderation.
+REVIEWERS_PER_SUBMISSION = env_int("REVIEWERS_PER_SUBMISSION", 2)

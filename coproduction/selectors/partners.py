@@ -13,7 +13,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from alwaysevents.exceptions import DomainError
-from coproduction.models import AccessNeed, AuditEntry, Consent, EventPartner, Partner
+from coproduction.models import (
+    AccessNeed,
+    AuditEntry,
+    Consent,
+    EventPartner,
+    Partner,
+    PartnerSignOff,
+)
 from coproduction.permissions import can_see_partner_details, can_see_partner_names
 from programmes.models import AlwaysEvent, Membership, Organisation
 
@@ -199,4 +206,64 @@ def consent_list(*, partner: Partner) -> QuerySet[Consent]:
         _scoped(Consent, partner.organisation_id)
         .filter(partner=partner)
         .select_related("recorded_by", "withdrawn_by")
+    )
+
+
+# --- partners as they may be shown outside the organisation (accreditation snapshots) -------------
+
+
+@dataclass(frozen=True)
+class PublicPartner:
+    """A partner as shown outside the organisation: named only with consent, else a pseudonym."""
+
+    partner_id: int
+    shown_as: str
+    named: bool
+    role: str
+    relationship: str
+
+
+def partner_list_for_publication(*, event: AlwaysEvent) -> list[PublicPartner]:
+    """The event's partners for external readers (accreditation reviewers). Two queries.
+
+    A partner is named only while they have an active consent to external case studies and
+    have not been erased; everyone else appears by pseudonym. No contact or access details.
+    """
+    links = list(
+        _scoped(EventPartner, event.organisation_id)
+        .filter(event=event)
+        .select_related("partner")
+        .order_by("joined_on", "pk")
+    )
+    consenting = set(
+        _scoped(Consent, event.organisation_id)
+        .filter(
+            partner_id__in=[link.partner_id for link in links],
+            purpose=Consent.Purpose.CASE_STUDIES,
+            withdrawn_at__isnull=True,
+        )
+        .values_list("partner_id", flat=True)
+    )
+    rows = []
+    for link in links:
+        partner = link.partner
+        named = partner.pk in consenting and not partner.is_anonymised
+        rows.append(
+            PublicPartner(
+                partner_id=partner.pk,
+                shown_as=partner.display_name if named else partner.pseudonym,
+                named=named,
+                role=link.role,
+                relationship=partner.get_relationship_display(),
+            )
+        )
+    return rows
+
+
+def sign_off_partner_ids(*, event: AlwaysEvent) -> dict[int, int]:
+    """Which partner gave each vision sign-off: {sign-off id: partner id}. One query."""
+    return dict(
+        _scoped(PartnerSignOff, event.organisation_id)
+        .filter(sign_off__event=event)
+        .values_list("sign_off_id", "partner_id")
     )

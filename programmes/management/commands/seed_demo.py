@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from accreditation.demo import seed_accreditation
+from accreditation.demo_review import seed_accreditation_review
 from alwaysevents.tenancy.scope import across_organisations
 from coproduction.demo import DEMO_PARTNER_SIGN_INS, seed_coproduction
 from measurement.demo import seed_measurement
@@ -133,6 +135,8 @@ class Command(BaseCommand):
             demo.seed_events(organisation, people=people, today=timezone.localdate())
             seed_measurement(organisation, people=people, today=timezone.localdate())
             seed_coproduction(organisation, people=people, today=timezone.localdate())
+            seed_accreditation(organisation, people=people, today=timezone.localdate())
+            seed_accreditation_review(organisation, people=people, today=timezone.localdate())
             # The one place outside reporting that calls it: demo glue, not a dependency.
             from alwaysevents.reporting.demo import seed_reporting
 

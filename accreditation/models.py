@@ -1,1 +1,0 @@
-"""Criteria versions, submissions, snapshots, reviews and certificates (issue 6)."""

@@ -1,0 +1,58 @@
+"""Every write of accreditation. See the modules of this package."""
+
+from accreditation.services.criteria import (
+    check_thresholds,
+    criteria_version_create,
+    criteria_version_publish,
+    criteria_version_seed,
+    criteria_version_update,
+    criterion_add,
+    criterion_remove,
+    criterion_update,
+)
+from accreditation.services.snapshots import snapshot_content, snapshot_take
+from accreditation.services.submissions import (
+    ATTESTATION_STATEMENT,
+    EVIDENCE_MAX_BYTES,
+    audit_record,
+    check_evidence_file,
+    evidence_add_file,
+    evidence_add_record,
+    evidence_remove,
+    self_assessment_save,
+    submission_attest,
+    submission_create,
+    submission_move,
+    submission_reopen,
+    submission_send_for_sign_off,
+    submission_take_back,
+    submission_withdraw,
+)
+
+__all__ = [
+    "ATTESTATION_STATEMENT",
+    "EVIDENCE_MAX_BYTES",
+    "audit_record",
+    "check_evidence_file",
+    "check_thresholds",
+    "criteria_version_create",
+    "criteria_version_publish",
+    "criteria_version_seed",
+    "criteria_version_update",
+    "criterion_add",
+    "criterion_remove",
+    "criterion_update",
+    "evidence_add_file",
+    "evidence_add_record",
+    "evidence_remove",
+    "self_assessment_save",
+    "snapshot_content",
+    "snapshot_take",
+    "submission_attest",
+    "submission_create",
+    "submission_move",
+    "submission_reopen",
+    "submission_send_for_sign_off",
+    "submission_take_back",
+    "submission_withdraw",
+]
