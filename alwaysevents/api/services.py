@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from alwaysevents.api.models import ApiToken
 from alwaysevents.exceptions import DomainError
+from programmes.models import Membership
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
@@ -55,9 +56,11 @@ def api_token_create(
         raise DomainError(
             f"A token lasts between 1 and {MAX_DAYS} days.", field="expires_in_days"
         )
-    if organisation is not None and not user.memberships.filter(  # type: ignore[attr-defined]
-        organisation=organisation, is_active=True
-    ).exists():
+    if organisation is not None and not (
+        Membership.objects.with_scope(organisation=organisation.pk)
+        .filter(organisation=organisation, user=user, is_active=True)
+        .exists()
+    ):
         raise DomainError("You are not a member of that organisation.", field="organisation")
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
