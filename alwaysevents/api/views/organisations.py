@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -41,7 +42,12 @@ class EventListView(OrganisationApiView):
 
     @extend_schema(
         summary="Always Events of the organisation",
-        description="Filter with ?stage=testing. Each with its stage, latest score and statements.",
+        description="Each with its stage, latest score and statements.",
+        parameters=[
+            OpenApiParameter(
+                "stage", enum=Stage.values, required=False, description="Only events at this stage."
+            )
+        ],
         responses=responses(EventSerializer(many=True)),
     )
     def get(self, request: Request, org_slug: str) -> Response:
