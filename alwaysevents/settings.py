@@ -350,7 +350,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Always Events API",
-    "DESCRIPTION": "Send measure data in and read progress out. Personal tokens: Account > API tokens.",
+    "DESCRIPTION": "Send measure data in, read progress out. Tokens: Account > API tokens.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="alwaysevents-bench-"))
@@ -56,7 +57,7 @@ def main() -> None:
     )
     with organisation_scope(organisation):
         event = AlwaysEvent.objects.create(organisation=organisation, title="Bench", service="B")
-        user = UserFactory(email=f"bench-{run}@example.org")
+        user: Any = UserFactory(email=f"bench-{run}@example.org")
         Membership.objects.create(organisation=organisation, user=user, role=Role.TEAM_LEAD)
     api_measure, orm_measure = (
         services.measure_create(event=event, by=None, name=name, type="outcome", definition="B")
@@ -67,7 +68,7 @@ def main() -> None:
     start = dt.date(1900, 1, 1)
     start -= dt.timedelta(days=start.weekday())
     rng = random.Random(7)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"period": (start + dt.timedelta(weeks=i)).isoformat(), "value": rng.randint(0, 100)}
         for i in range(ROWS)
     ]
@@ -116,7 +117,9 @@ def main() -> None:
     ratio = api_seconds / orm_seconds
     print(f"database: {connection.vendor}; {ROWS:,} weekly data points, {len(body) / 1e3:.0f} kB")
     print(f"API bulk upsert (all new):       {api_seconds:.3f} s, {len(created_queries)} queries")
-    print(f"API bulk upsert (all corrected): {update_seconds:.3f} s, {len(updated_queries)} queries")
+    print(
+        f"API bulk upsert (all corrected): {update_seconds:.3f} s, {len(updated_queries)} queries"
+    )
     print(f"ORM bulk_create (same rows):     {orm_seconds:.3f} s")
     verdict = "within" if ratio <= TARGET_RATIO else "OVER"
     print(f"ratio API / ORM: {ratio:.1f}x ({verdict} the {TARGET_RATIO:.0f}x target)")

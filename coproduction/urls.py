@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coproduction.views import event, partners
+from coproduction.views import event, exports, partners
 
 app_name = "coproduction"
 
@@ -19,4 +19,9 @@ urlpatterns = [
         name="partner-detail",
     ),
     path(f"{ORG}coproduction/audit/", partners.AuditLogView.as_view(), name="audit"),
+    path(
+        f"{EVENT}coproduction/activities/export.<str:fmt>",
+        exports.ActivitiesExportView.as_view(),
+        name="activity-export",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measurement.views import measures, testing
+from measurement.views import exports, measures, testing
 
 app_name = "measurement"
 
@@ -42,5 +42,20 @@ urlpatterns += [
         f"{EVENT}testing/cycles/<int:cycle_pk>/",
         testing.PdsaCycleDetailView.as_view(),
         name="pdsa-cycle-detail",
+    ),
+]
+
+# --- downloads (CSV or Excel) -----------------------------------------------------------------
+urlpatterns += [
+    path(
+        f"{MEASURE}data.xlsx",
+        exports.DataPointsExportView.as_view(),
+        {"fmt": "xlsx"},
+        name="measure-xlsx",
+    ),
+    path(
+        f"{EVENT}testing/cycles/export.<str:fmt>",
+        exports.PdsaCyclesExportView.as_view(),
+        name="pdsa-cycle-export",
     ),
 ]

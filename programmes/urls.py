@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes.views import event_records, events, invitation, organisation, programme
+from programmes.views import event_records, events, exports, invitation, organisation, programme
 
 app_name = "programmes"
 
@@ -103,4 +103,16 @@ urlpatterns += [
     path(f"{EVENT}impact/", event_records.EventImpactView.as_view(), name="event-impact"),
     path(f"{EVENT}sustain/", event_records.EventSustainView.as_view(), name="event-sustain"),
     path(f"{ORG}staff-rates/", event_records.StaffRateView.as_view(), name="staff-rates"),
+]
+
+# --- downloads (CSV or Excel: fmt is csv or xlsx) -------------------------------------------
+urlpatterns += [
+    path(
+        f"{ORG}events/export.<str:fmt>", exports.EventListExportView.as_view(), name="event-export"
+    ),
+    path(
+        f"{EVENT}challenges/export.<str:fmt>",
+        exports.ChallengesExportView.as_view(),
+        name="event-challenges-export",
+    ),
 ]

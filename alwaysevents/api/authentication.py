@@ -35,7 +35,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
-class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class TokenScheme(OpenApiAuthenticationExtension):
     target_class = "alwaysevents.api.authentication.TokenAuthentication"
     name = "tokenAuth"
 

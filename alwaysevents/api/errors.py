@@ -76,7 +76,9 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
         for key, value in detail.items():
             name = "non_field_errors" if key == "non_field_errors" and not prefix else str(key)
             out.update(_flatten(value, f"{prefix}.{name}" if prefix else name))
-    elif isinstance(detail, list) and detail and all(not isinstance(v, dict | list) for v in detail):
+    elif (
+        isinstance(detail, list) and detail and all(not isinstance(v, dict | list) for v in detail)
+    ):
         out[prefix or "non_field_errors"] = [str(v) for v in detail]
     elif isinstance(detail, list):
         for index, value in enumerate(detail):
@@ -113,8 +115,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = str(exc) or DEFAULT_MESSAGES[403]
     else:
         message = str(detail) if detail is not None else None
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        message = f"Too many requests. Try again in {int(exc.wait) + 1} seconds."
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        message = f"Too many requests. Try again in {int(wait) + 1} seconds."
     response.data = error_body(response.status_code, message, code=str(code) if code else None)
     return response
 

@@ -29,9 +29,9 @@ def membership_for_request(request: Request, slug: str) -> Membership:
     organisation exists.
     """
     token = token_of(request)
-    if token is not None and token.organisation_id is not None:
-        if token.organisation is None or token.organisation.slug != slug:
-            raise exceptions.NotFound()
+    limited = token is not None and token.organisation_id is not None
+    if limited and (token.organisation is None or token.organisation.slug != slug):  # type: ignore[union-attr]
+        raise exceptions.NotFound()
     membership = membership_for_user(user=request.user, organisation_slug=slug)  # type: ignore[arg-type]
     if membership is None:
         raise exceptions.NotFound()
@@ -47,9 +47,7 @@ class TokenAllowsMethod(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         token = token_of(request)
         return not (
-            token is not None
-            and token.read_only
-            and request.method not in permissions.SAFE_METHODS
+            token is not None and token.read_only and request.method not in permissions.SAFE_METHODS
         )
 
 
@@ -68,4 +66,6 @@ class IsProgrammeAdmin(permissions.BasePermission):
 def require(allowed: bool, what: str) -> None:
     """Raise 403 naming what the caller's role does not include."""
     if not allowed:
-        raise exceptions.PermissionDenied(f"Your role in this organisation does not include {what}.")
+        raise exceptions.PermissionDenied(
+            f"Your role in this organisation does not include {what}."
+        )

@@ -132,7 +132,9 @@ class DataPointBulkSerializer(serializers.Serializer):
 class RejectionSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="The row's position in `points`, from 0.")
     period = serializers.CharField(allow_null=True)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
 
 
 class DataPointBulkResultSerializer(serializers.Serializer):
@@ -148,7 +150,7 @@ class DataPointBulkResultSerializer(serializers.Serializer):
 class IconSerializer(serializers.Serializer):
     kind = serializers.CharField()
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     description = serializers.CharField()
     colour = serializers.CharField()
     symbol = serializers.CharField(allow_blank=True)
@@ -206,7 +208,7 @@ class QuestionSerializer(serializers.Serializer):
 class PdsaCycleSerializer(serializers.ModelSerializer):
     change_idea_text = serializers.CharField(source="change_idea.text")
     questions = QuestionSerializer(many=True)
-    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = PdsaCycle
@@ -243,9 +245,7 @@ class PdsaCycleCreateSerializer(serializers.Serializer):
     plan_who = serializers.CharField(max_length=200, required=False, allow_blank=True)
     plan_what = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     plan_where = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    data_collection_plan = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True
-    )
+    data_collection_plan = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     measures = serializers.ListField(
         child=serializers.IntegerField(), required=False, help_text="Ids of the event's measures."
     )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
     from programmes.models import Organisation
 
-TOKEN_START = "ae_"
+TOKEN_START = "ae_"  # noqa: S105 - the visible start of every token, not a secret
 MAX_DAYS = 366
 # The last-used time is written at most this often, so reads do not write on every request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -53,9 +53,7 @@ def api_token_create(
     if not name:
         raise DomainError("Give the token a name, so you know later what uses it.", field="name")
     if not 1 <= expires_in_days <= MAX_DAYS:
-        raise DomainError(
-            f"A token lasts between 1 and {MAX_DAYS} days.", field="expires_in_days"
-        )
+        raise DomainError(f"A token lasts between 1 and {MAX_DAYS} days.", field="expires_in_days")
     if organisation is not None and not (
         Membership.objects.with_scope(organisation=organisation.pk)
         .filter(organisation=organisation, user=user, is_active=True)

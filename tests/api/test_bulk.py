@@ -19,7 +19,8 @@ MONDAY = dt.date(2026, 1, 5)
 
 def weeks(n, start=MONDAY, value=10):
     return [
-        {"period": (start + dt.timedelta(weeks=i)).isoformat(), "value": value + i} for i in range(n)
+        {"period": (start + dt.timedelta(weeks=i)).isoformat(), "value": value + i}
+        for i in range(n)
     ]
 
 
@@ -186,7 +187,11 @@ def test_data_point_list_is_paginated(measure, viewer, api_for):
 def test_analysis_follows_the_data(measure, viewer, api_for):
     api = api_for(viewer)
     post(api, measure, [{**row, "value": 10 + (i % 3)} for i, row in enumerate(weeks(15))])
-    post(api, measure, [{**row, "value": 40} for row in weeks(8, start=MONDAY + dt.timedelta(weeks=15))])
+    post(
+        api,
+        measure,
+        [{**row, "value": 40} for row in weeks(8, start=MONDAY + dt.timedelta(weeks=15))],
+    )
     analysis = api.get(measure_url(measure, "analysis/")).json()
     assert analysis["variation_icon"]["code"] == "improvement_high"
     assert analysis["signals"] and analysis["signals"][-1]["periods"]

@@ -107,7 +107,10 @@ def test_schema_and_docs_are_public_and_name_every_operation():
     schema = Client().get("/api/schema/?format=json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    assert "/api/v1/organisations/{org_slug}/events/{event_id}/measures/{measure_id}/data-points/" in paths
+    assert (
+        "/api/v1/organisations/{org_slug}/events/{event_id}/measures/{measure_id}/data-points/"
+        in paths
+    )
     docs = Client().get("/api/docs/")
     assert docs.status_code == 200
     html = docs.content.decode()

@@ -41,7 +41,11 @@ def a_point(week=0):
 
 
 def a_cycle(idea):
-    return {"change_idea": idea.pk, "objective": "Try it on one bay.", "planned_start": "2026-04-01"}
+    return {
+        "change_idea": idea.pk,
+        "objective": "Try it on one bay.",
+        "planned_start": "2026-04-01",
+    }
 
 
 @pytest.fixture
@@ -55,8 +59,20 @@ def personas(viewer, editor, sponsor, org_admin, outsider):
     }
 
 
-READ_STATUS = {"team_member": 200, "team_lead": 200, "sponsor": 200, "org_admin": 200, "outsider": 404}
-WRITE_STATUS = {"team_member": 201, "team_lead": 201, "sponsor": 403, "org_admin": 201, "outsider": 404}
+READ_STATUS = {
+    "team_member": 200,
+    "team_lead": 200,
+    "sponsor": 200,
+    "org_admin": 200,
+    "outsider": 404,
+}
+WRITE_STATUS = {
+    "team_member": 201,
+    "team_lead": 201,
+    "sponsor": 403,
+    "org_admin": 201,
+    "outsider": 404,
+}
 
 
 @pytest.mark.parametrize("persona", list(READ_STATUS))

@@ -72,6 +72,4 @@ def test_api_answers_within_its_schema(case, world):
         for name in list(case.path_parameters):
             if name in world["path"]:
                 case.path_parameters[name] = world["path"][name]
-    case.call_and_validate(
-        headers={"Authorization": f"Bearer {world['token']}"}, checks=CHECKS
-    )
+    case.call_and_validate(headers={"Authorization": f"Bearer {world['token']}"}, checks=CHECKS)

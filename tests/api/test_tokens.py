@@ -26,7 +26,11 @@ def test_only_a_hash_and_a_prefix_are_stored(viewer):
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
-    [({"name": " "}, "name"), ({"expires_in_days": 0}, "expires_in_days"), ({"expires_in_days": 400}, "expires_in_days")],
+    [
+        ({"name": " "}, "name"),
+        ({"expires_in_days": 0}, "expires_in_days"),
+        ({"expires_in_days": 400}, "expires_in_days"),
+    ],
 )
 def test_create_checks_its_input(viewer, kwargs, field):
     with pytest.raises(DomainError) as error:
@@ -96,7 +100,12 @@ def test_the_page_creates_a_token_and_shows_it_once(client_for, viewer, organisa
     client = client_for(viewer)
     response = client.post(
         "/account/tokens/",
-        {"name": "Power BI", "expires_in_days": 90, "organisation": organisation.pk, "read_only": "on"},
+        {
+            "name": "Power BI",
+            "expires_in_days": 90,
+            "organisation": organisation.pk,
+            "read_only": "on",
+        },
     )
     assert response.status_code == 200
     raw = response.context["new_token"]

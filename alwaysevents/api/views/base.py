@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseBase
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.request import Request
@@ -15,6 +14,9 @@ from rest_framework.response import Response
 from alwaysevents.api.permissions import TokenAllowsMethod, membership_for_request
 from alwaysevents.api.serializers import ErrorSerializer
 from alwaysevents.tenancy.scope import organisation_scope
+
+if TYPE_CHECKING:
+    from alwaysevents.accounts.models import User
 
 ERRORS = {
     status: OpenApiResponse(ErrorSerializer, description=text)
@@ -33,7 +35,7 @@ def responses(ok: Any, *codes: int, status: int = 200) -> dict[int, Any]:
     return {status: ok, **{code: ERRORS[code] for code in (401, 404, 429, *codes)}}
 
 
-class ApiView(generics.GenericAPIView):  # type: ignore[type-arg]
+class ApiView(generics.GenericAPIView):
     """Answers for itself: exempt from the sign-in redirect, authenticates token or session."""
 
     permission_classes = [permissions.IsAuthenticated, TokenAllowsMethod]
@@ -41,6 +43,11 @@ class ApiView(generics.GenericAPIView):  # type: ignore[type-arg]
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
         return login_not_required(super().as_view(**initkwargs))
+
+    @property
+    def actor(self) -> User:
+        """The caller (authentication guarantees one before any handler runs)."""
+        return cast("User", self.request.user)
 
 
 class OrganisationApiView(ApiView):
@@ -57,8 +64,8 @@ class OrganisationApiView(ApiView):
         self._scope.enter_context(organisation_scope(self.organisation))
 
     def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
         scope = getattr(self, "_scope", None)
         if scope is not None:
             scope.close()

@@ -66,7 +66,7 @@ class MeasureListView(_EventView):
         serializer = MeasureCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         measure = services.measure_create(
-            event=self.event, by=request.user, **serializer.validated_data
+            event=self.event, by=self.actor, **serializer.validated_data
         )
         measure.point_count, measure.latest_period = 0, None  # type: ignore[attr-defined]
         return Response(MeasureSerializer(measure).data, status=201)
@@ -135,10 +135,10 @@ class DataPointListView(_EventView):
             )
         measure = self.load_measure(event_id, measure_id)
         require(can_edit_event(self.membership, self.event), "entering data for this event")
-        data = request.data
+        data: Any = request.data
         rows = data.get("points") if isinstance(data, dict) else None
         if not isinstance(rows, list):
-            raise ValidationError({"points": ["Send a list of rows: {\"points\": [...]}."]})
+            raise ValidationError({"points": ['Send a list of rows: {"points": [...]}.']})
         if len(rows) > settings.API_BULK_MAX_ROWS:
             raise PayloadTooLarge(
                 f"At most {settings.API_BULK_MAX_ROWS} rows in one request; this has {len(rows)}."
@@ -150,7 +150,7 @@ class DataPointListView(_EventView):
         result = data_points_upsert(
             measure=measure,
             rows=rows,
-            by=request.user,  # type: ignore[arg-type]
+            by=self.actor,
             source=f"token {token.name}" if token else "browser",
             all_or_nothing=all_or_nothing,
         )

@@ -28,7 +28,10 @@ class OrganisationListView(ApiView):
         token = token_of(request)
         rows = []
         for membership in membership_list_for_user(user=request.user):  # type: ignore[arg-type]
-            if token is not None and token.organisation_id not in (None, membership.organisation_id):
+            if token is not None and token.organisation_id not in (
+                None,
+                membership.organisation_id,
+            ):
                 continue
             organisation = membership.organisation
             organisation.role = membership.role  # type: ignore[attr-defined]

@@ -76,14 +76,12 @@ class ProgrammeOrganisationListView(ApiView):
                 "events": sum(stages[o.pk].values()),
                 "events_by_stage": dict(stages[o.pk]),
                 "average_latest_score": (
-                    round(float(sum(scores[o.pk]) / len(scores[o.pk])), 2)
-                    if scores[o.pk]
-                    else None
+                    round(float(sum(scores[o.pk]) / len(scores[o.pk])), 2) if scores[o.pk] else None
                 ),
-                "measures": o.measures,  # type: ignore[attr-defined]
-                "data_points": o.data_points,  # type: ignore[attr-defined]
-                "pdsa_cycles": o.pdsa_cycles,  # type: ignore[attr-defined]
-                "involvement_activities": o.involvement_activities,  # type: ignore[attr-defined]
+                "measures": o.measures,
+                "data_points": o.data_points,
+                "pdsa_cycles": o.pdsa_cycles,
+                "involvement_activities": o.involvement_activities,
             }
             for o in page
         ]

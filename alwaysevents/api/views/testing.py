@@ -62,9 +62,7 @@ class PdsaCycleListView(OrganisationApiView):
         measures = list(event_measures(event).filter(pk__in=wanted))
         if len(measures) != len(wanted):
             raise ValidationError({"measures": ["Some of these are not measures of this event."]})
-        cycle = pdsa_cycle_create(
-            change_idea=idea, by=request.user, measures=measures, **data  # type: ignore[arg-type]
-        )
+        cycle = pdsa_cycle_create(change_idea=idea, by=self.actor, measures=measures, **data)
         try:
             cycle = _cycles(self.organisation.pk).get(pk=cycle.pk)  # type: ignore[attr-defined]
         except PdsaCycle.DoesNotExist as exc:  # pragma: no cover - just created
