@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,14 @@ def _ref(content: dict[str, Any] | None) -> str:
     return _type(media.get("schema", {})) if media else ""
 
 
+def _examples(content: dict[str, Any] | None) -> list[str]:
+    media = (content or {}).get("application/json", {})
+    return [
+        json.dumps(example.get("value"), indent=2)
+        for example in media.get("examples", {}).values()
+    ]
+
+
 def operations() -> list[dict[str, Any]]:
     out = []
     for path, item in schema()["paths"].items():
@@ -67,6 +76,7 @@ def operations() -> list[dict[str, Any]]:
                         for p in op.get("parameters", [])
                     ],
                     "request": _ref(op.get("requestBody", {}).get("content")),
+                    "examples": _examples(op.get("requestBody", {}).get("content")),
                     "responses": [
                         (code, resp.get("description", ""), _ref(resp.get("content")))
                         for code, resp in op.get("responses", {}).items()
