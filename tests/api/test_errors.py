@@ -32,6 +32,17 @@ def test_unknown_paths_under_api_are_json_404(viewer, api_for):
     assert_error(Client().get("/api/nothing"), 404, "not_found")
 
 
+def test_any_large_body_is_413(event, viewer, api_for, settings):
+    settings.API_MAX_BODY_BYTES = 100
+    response = api_for(viewer).post_json(event_url(event, "measures/"), {"name": "x" * 200})
+    assert_error(response, 413, "payload_too_large")
+
+
+def test_asking_for_html_still_answers_json(event, viewer, api_for):
+    response = api_for(viewer).get(event_url(event), HTTP_ACCEPT="text/html")
+    assert_error(response, 406, "not_acceptable")
+
+
 def test_wrong_method_is_405(event, viewer, api_for):
     response = api_for(viewer).delete(event_url(event))
     assert_error(response, 405, "method_not_allowed")

@@ -74,6 +74,8 @@ def test_new_user_pushes_data_with_a_token_and_sees_the_chart(page: Page, check_
     assert api.get(f"{base}/", headers=headers).status == 401
 
     page.goto("/api/docs/")
-    expect(page.get_by_role("heading", name="Send many periods at once (bulk upsert)")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Send many periods at once (bulk upsert)")
+    ).to_be_visible()
     check_a11y(page)
     shot(page, "docs")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from alwaysevents.api.errors import PayloadTooLarge
 from alwaysevents.api.permissions import TokenAllowsMethod, membership_for_request
 from alwaysevents.api.serializers import ErrorSerializer
 from alwaysevents.tenancy.scope import organisation_scope
@@ -22,6 +24,7 @@ ERRORS = {
     status: OpenApiResponse(ErrorSerializer, description=text)
     for status, text in {
         400: "Not valid: see field_errors.",
+        413: "The request body is too large (API_MAX_BODY_BYTES).",
         401: "No token, or a token that is unknown, expired or revoked.",
         403: "Your role (or the token's limits) does not allow this.",
         404: "Not found, or not in an organisation you belong to.",
@@ -43,6 +46,17 @@ class ApiView(generics.GenericAPIView):
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
         return login_not_required(super().as_view(**initkwargs))
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Refuse a body over API_MAX_BODY_BYTES (413) before anything reads it."""
+        if request.method not in permissions.SAFE_METHODS:
+            length = request.META.get("CONTENT_LENGTH") or "0"
+            if not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES:
+                raise PayloadTooLarge(
+                    f"The request is larger than {settings.API_MAX_BODY_BYTES} bytes. "
+                    "Send the rows in several requests."
+                )
+        super().initial(request, *args, **kwargs)
 
     @property
     def actor(self) -> User:

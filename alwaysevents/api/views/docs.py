@@ -46,8 +46,7 @@ def _ref(content: dict[str, Any] | None) -> str:
 def _examples(content: dict[str, Any] | None) -> list[str]:
     media = (content or {}).get("application/json", {})
     return [
-        json.dumps(example.get("value"), indent=2)
-        for example in media.get("examples", {}).values()
+        json.dumps(example.get("value"), indent=2) for example in media.get("examples", {}).values()
     ]
 
 

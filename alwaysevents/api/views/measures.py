@@ -58,7 +58,7 @@ class MeasureListView(_EventView):
         summary="Add a measure",
         description="Team members, team leads and organisation admins; not sponsors.",
         request=MeasureCreateSerializer,
-        responses=responses(MeasureSerializer, 400, 403, status=201),
+        responses=responses(MeasureSerializer, 400, 403, 413, status=201),
     )
     def post(self, request: Request, org_slug: str, event_id: int) -> Response:
         self.load_event(event_id)
@@ -127,12 +127,6 @@ class DataPointListView(_EventView):
         },
     )
     def post(self, request: Request, org_slug: str, event_id: int, measure_id: int) -> Response:
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES:
-            raise PayloadTooLarge(
-                f"The request is larger than {settings.API_MAX_BODY_BYTES} bytes. "
-                "Send the rows in several requests."
-            )
         measure = self.load_measure(event_id, measure_id)
         require(can_edit_event(self.membership, self.event), "entering data for this event")
         data: Any = request.data

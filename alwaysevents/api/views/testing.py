@@ -46,7 +46,7 @@ class PdsaCycleListView(OrganisationApiView):
         summary="Plan a PDSA cycle",
         description="Numbers count up per change idea. Team members, team leads, admins.",
         request=PdsaCycleCreateSerializer,
-        responses=responses(PdsaCycleSerializer, 400, 403, status=201),
+        responses=responses(PdsaCycleSerializer, 400, 403, 413, status=201),
     )
     def post(self, request: Request, org_slug: str, event_id: int) -> Response:
         event = event_for(self, event_id)
