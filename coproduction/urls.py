@@ -7,6 +7,8 @@ app_name = "coproduction"
 ORG = "o/<slug:org_slug>/"
 EVENT = f"{ORG}events/<int:pk>/"
 
+EXPORT_FORMATS = ("csv", "xlsx")  # downloads: the same table as CSV or Excel
+
 urlpatterns = [
     path(
         f"{EVENT}coproduction/",
@@ -19,9 +21,13 @@ urlpatterns = [
         name="partner-detail",
     ),
     path(f"{ORG}coproduction/audit/", partners.AuditLogView.as_view(), name="audit"),
-    path(
-        f"{EVENT}coproduction/activities/export.<str:fmt>",
-        exports.ActivitiesExportView.as_view(),
-        name="activity-export",
+    *(
+        path(
+            f"{EVENT}coproduction/activities/export.{fmt}",
+            exports.ActivitiesExportView.as_view(),
+            {"fmt": fmt},
+            name="activity-export",
+        )
+        for fmt in EXPORT_FORMATS
     ),
 ]

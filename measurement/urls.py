@@ -9,6 +9,8 @@ EVENT = "o/<slug:org_slug>/events/<int:pk>/"
 # --- measures, data, phases, imports and charts ---------------------------------------------
 MEASURE = f"{EVENT}measures/<int:measure_pk>/"
 
+EXPORT_FORMATS = ("csv", "xlsx")  # downloads: the same table as CSV or Excel
+
 urlpatterns = [
     path(f"{EVENT}measures/", measures.MeasureListView.as_view(), name="measure-list"),
     path(f"{EVENT}measures/import/", measures.DataImportView.as_view(), name="data-import"),
@@ -53,9 +55,13 @@ urlpatterns += [
         {"fmt": "xlsx"},
         name="measure-xlsx",
     ),
-    path(
-        f"{EVENT}testing/cycles/export.<str:fmt>",
-        exports.PdsaCyclesExportView.as_view(),
-        name="pdsa-cycle-export",
+    *(
+        path(
+            f"{EVENT}testing/cycles/export.{fmt}",
+            exports.PdsaCyclesExportView.as_view(),
+            {"fmt": fmt},
+            name="pdsa-cycle-export",
+        )
+        for fmt in EXPORT_FORMATS
     ),
 ]

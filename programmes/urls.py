@@ -6,6 +6,8 @@ app_name = "programmes"
 
 ORG = "o/<slug:org_slug>/"
 
+EXPORT_FORMATS = ("csv", "xlsx")  # downloads: the same table as CSV or Excel
+
 urlpatterns = [
     # Inside one organisation (OrganisationMiddleware answers 404 to non-members).
     path(ORG, organisation.OrganisationHomeView.as_view(), name="organisation-home"),
@@ -107,12 +109,22 @@ urlpatterns += [
 
 # --- downloads (CSV or Excel: fmt is csv or xlsx) -------------------------------------------
 urlpatterns += [
-    path(
-        f"{ORG}events/export.<str:fmt>", exports.EventListExportView.as_view(), name="event-export"
+    *(
+        path(
+            f"{ORG}events/export.{fmt}",
+            exports.EventListExportView.as_view(),
+            {"fmt": fmt},
+            name="event-export",
+        )
+        for fmt in EXPORT_FORMATS
     ),
-    path(
-        f"{EVENT}challenges/export.<str:fmt>",
-        exports.ChallengesExportView.as_view(),
-        name="event-challenges-export",
+    *(
+        path(
+            f"{EVENT}challenges/export.{fmt}",
+            exports.ChallengesExportView.as_view(),
+            {"fmt": fmt},
+            name="event-challenges-export",
+        )
+        for fmt in EXPORT_FORMATS
     ),
 ]
