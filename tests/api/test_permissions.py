@@ -197,3 +197,27 @@ def test_involvement_gives_counts_and_no_partner_names(measure, viewer, api_for)
     assert link.partner.display_name not in body
     summary = api.get(event_url(measure.event, "involvement/")).json()
     assert summary["activities"] == 1 and summary["partner_attendances"] == 1
+
+
+def test_outsider_gets_404_on_every_api_organisation_route(measure, outsider, api_for):
+    """Walks every route under /api/v1/organisations/<slug>/, so a new one cannot forget it."""
+    from tests.test_url_audit import API_ORG_PREFIX, our_routes
+
+    api = api_for(outsider)
+    values = {
+        "<slug:org_slug>": measure.organisation.slug,
+        "<int:event_id>": str(measure.event_id),
+        "<int:measure_id>": str(measure.pk),
+    }
+    checked = 0
+    for route, _entry in our_routes():
+        if not route.startswith(API_ORG_PREFIX):
+            continue
+        path = "/" + route
+        for placeholder, value in values.items():
+            path = path.replace(placeholder, value)
+        assert "<" not in path, f"add a value for {path}"
+        assert api.get(path).status_code == 404, path
+        assert api.post_json(path, {"points": []}).status_code == 404, path
+        checked += 1
+    assert checked >= 9
