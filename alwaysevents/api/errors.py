@@ -130,10 +130,18 @@ class ApiErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):
+            urlconf = getattr(request, "urlconf", None)
             try:
-                resolve(request.path_info, getattr(request, "urlconf", None))
+                resolve(request.path_info, urlconf)
             except Resolver404:
-                return JsonResponse(error_body(404), status=404)
+                message = None
+                if not request.path_info.endswith("/"):
+                    try:
+                        resolve(request.path_info + "/", urlconf)
+                        message = f"Not found. Paths end with a slash: {request.path_info}/"
+                    except Resolver404:
+                        pass
+                return JsonResponse(error_body(404, message), status=404)
         response = self.get_response(request)
         if not request.path_info.startswith(API_PREFIX) or response.status_code < 400:
             return response

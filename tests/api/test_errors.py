@@ -30,6 +30,8 @@ def test_anonymous_gets_401_not_a_sign_in_redirect(event):
 def test_unknown_paths_under_api_are_json_404(viewer, api_for):
     assert_error(api_for(viewer).get("/api/v1/nothing-here/"), 404, "not_found")
     assert_error(Client().get("/api/nothing"), 404, "not_found")
+    body = assert_error(api_for(viewer).get("/api/v1/organisations"), 404, "not_found")
+    assert body["message"].endswith("/api/v1/organisations/")
 
 
 def test_any_large_body_is_413(event, viewer, api_for, settings):

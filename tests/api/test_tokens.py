@@ -148,3 +148,16 @@ def test_nobody_revokes_someone_elses_token(client_for, viewer, outsider):
 def test_token_pages_need_sign_in(client):
     response = client.get("/account/tokens/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_technical_admin_lists_tokens_without_secrets(client, viewer, settings):
+    from tests.factories import UserFactory
+
+    settings.MFA_REQUIRED_FOR_PROGRAMME_ROLES = False
+    _, raw = api_token_create(user=viewer, name="Survey", expires_in_days=30)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get("/admin/api/apitoken/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Survey" in html and raw.split("_", 2)[2] not in html
