@@ -7,6 +7,8 @@ bodies and query strings are fuzzed against real handlers). Bounded: a few examp
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -25,7 +27,9 @@ from measurement.services import testing as testing_services
 schema = schemathesis.openapi.from_dict(generated_schema())
 schema.app = get_wsgi_application()
 # Examples and random fuzzing only: the coverage phase's exhaustive edge cases take minutes.
-schema.config.phases.coverage.enabled = False
+# A deeper run: SCHEMATHESIS_COVERAGE=1 SCHEMATHESIS_EXAMPLES=100 var/t.sh tests/api/...
+schema.config.phases.coverage.enabled = bool(os.environ.get("SCHEMATHESIS_COVERAGE"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
@@ -62,7 +66,7 @@ def world(keep_connection, organisation, org_admin, programme_admin, measure, to
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=10,
+    max_examples=MAX_EXAMPLES,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
