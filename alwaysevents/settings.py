@@ -116,10 +116,14 @@ INSTALLED_APPS = [
     "coproduction",
     "measurement",
     "accreditation",
+    "rest_framework",
+    "drf_spectacular",
+    "alwaysevents.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "alwaysevents.api.errors.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -349,3 +353,33 @@ MEASUREMENT_IMPORT_MAX_ROWS = env_int("MEASUREMENT_IMPORT_MAX_ROWS", 100_000)
 REVIEW_DAYS = env_int("REVIEW_DAYS", 28)
 # Reviews a submission needs before it goes to moderation.
 REVIEWERS_PER_SUBMISSION = env_int("REVIEWERS_PER_SUBMISSION", 2)
+# --- REST API (alwaysevents/api): tokens, limits, schema -----------------------------------
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/min")  # per token; e.g. 100/min, 5000/hour
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2 * 1024 * 1024)  # larger: 413
+API_BULK_MAX_ROWS = env_int("API_BULK_MAX_ROWS", 10_000)  # data points in one request
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "alwaysevents.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # with CSRF
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["alwaysevents.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "alwaysevents.api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "alwaysevents.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Always Events API",
+    "DESCRIPTION": "Send measure data in, read progress out. Tokens: Account > API tokens.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "MeasureTypeEnum": "measurement.models.Measure.Type",
+        "OrganisationTypeEnum": "programmes.models.Organisation.Type",
+    },
+}

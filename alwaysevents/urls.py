@@ -16,6 +16,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("alwaysevents.api.urls")),
+    path("account/tokens/", include("alwaysevents.api.tokens_urls")),
     path("", include("programmes.urls")),
     path("", include("measurement.urls")),
     path("", include("coproduction.urls")),

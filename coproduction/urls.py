@@ -1,11 +1,13 @@
 from django.urls import path
 
-from coproduction.views import event, partner_pages, partners, payments
+from coproduction.views import event, exports, partner_pages, partners, payments
 
 app_name = "coproduction"
 
 ORG = "o/<slug:org_slug>/"
 EVENT = f"{ORG}events/<int:pk>/"
+
+EXPORT_FORMATS = ("csv", "xlsx")  # downloads: the same table as CSV or Excel
 
 urlpatterns = [
     path(
@@ -48,4 +50,13 @@ urlpatterns = [
         name="partner-event",
     ),
     path(f"{ORG}me/details/", partner_pages.PartnerDetailsView.as_view(), name="partner-me"),
+    *(
+        path(
+            f"{EVENT}coproduction/activities/export.{fmt}",
+            exports.ActivitiesExportView.as_view(),
+            {"fmt": fmt},
+            name="activity-export",
+        )
+        for fmt in EXPORT_FORMATS
+    ),
 ]

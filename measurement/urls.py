@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measurement.views import measures, testing
+from measurement.views import exports, measures, testing
 
 app_name = "measurement"
 
@@ -8,6 +8,8 @@ EVENT = "o/<slug:org_slug>/events/<int:pk>/"
 
 # --- measures, data, phases, imports and charts ---------------------------------------------
 MEASURE = f"{EVENT}measures/<int:measure_pk>/"
+
+EXPORT_FORMATS = ("csv", "xlsx")  # downloads: the same table as CSV or Excel
 
 urlpatterns = [
     path(f"{EVENT}measures/", measures.MeasureListView.as_view(), name="measure-list"),
@@ -42,5 +44,24 @@ urlpatterns += [
         f"{EVENT}testing/cycles/<int:cycle_pk>/",
         testing.PdsaCycleDetailView.as_view(),
         name="pdsa-cycle-detail",
+    ),
+]
+
+# --- downloads (CSV or Excel) -----------------------------------------------------------------
+urlpatterns += [
+    path(
+        f"{MEASURE}data.xlsx",
+        exports.DataPointsExportView.as_view(),
+        {"fmt": "xlsx"},
+        name="measure-xlsx",
+    ),
+    *(
+        path(
+            f"{EVENT}testing/cycles/export.{fmt}",
+            exports.PdsaCyclesExportView.as_view(),
+            {"fmt": fmt},
+            name="pdsa-cycle-export",
+        )
+        for fmt in EXPORT_FORMATS
     ),
 ]

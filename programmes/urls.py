@@ -1,10 +1,12 @@
 from django.urls import path
 
-from programmes.views import event_records, events, invitation, organisation, programme
+from programmes.views import event_records, events, exports, invitation, organisation, programme
 
 app_name = "programmes"
 
 ORG = "o/<slug:org_slug>/"
+
+EXPORT_FORMATS = ("csv", "xlsx")  # downloads: the same table as CSV or Excel
 
 urlpatterns = [
     # Inside one organisation (OrganisationMiddleware answers 404 to non-members).
@@ -103,4 +105,26 @@ urlpatterns += [
     path(f"{EVENT}impact/", event_records.EventImpactView.as_view(), name="event-impact"),
     path(f"{EVENT}sustain/", event_records.EventSustainView.as_view(), name="event-sustain"),
     path(f"{ORG}staff-rates/", event_records.StaffRateView.as_view(), name="staff-rates"),
+]
+
+# --- downloads (CSV or Excel: fmt is csv or xlsx) -------------------------------------------
+urlpatterns += [
+    *(
+        path(
+            f"{ORG}events/export.{fmt}",
+            exports.EventListExportView.as_view(),
+            {"fmt": fmt},
+            name="event-export",
+        )
+        for fmt in EXPORT_FORMATS
+    ),
+    *(
+        path(
+            f"{EVENT}challenges/export.{fmt}",
+            exports.ChallengesExportView.as_view(),
+            {"fmt": fmt},
+            name="event-challenges-export",
+        )
+        for fmt in EXPORT_FORMATS
+    ),
 ]

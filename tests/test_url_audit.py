@@ -37,7 +37,16 @@ ALLOWED_OUTSIDE_ORG = {
     "notifications/read-all/": "personal: only the person's own notifications",
     "reports/acknowledge/<str:token>/": "public: the signed, expiring link in a report email; "
     "acknowledges that one report for its sponsor only, once, on a button press",
+    "account/tokens/": "each person's own API tokens (signed in; nothing of an organisation)",
+    "account/tokens/<int:pk>/revoke/": "revokes only the signed-in person's own token (else 404)",
+    "api/schema/": "public: the OpenAPI schema, no data",
+    "api/docs/": "public: the API documentation page, no data",
+    "api/v1/organisations/": "the caller's own memberships (token or session)",
+    "api/v1/programme/organisations/": "programme admins only (IsProgrammeAdmin): aggregates",
 }
+# The API's organisation resources are scoped in their own path and answer 404 to non-members
+# (alwaysevents.api.permissions.membership_for_request), exactly like /o/<org_slug>/.
+API_ORG_PREFIX = "api/v1/organisations/<slug:org_slug>/"
 THIRD_PARTY_PREFIXES = ("accounts/", "admin/")
 
 
@@ -61,7 +70,7 @@ def test_every_route_is_under_the_organisation_prefix_or_allowed():
     escaped = sorted(
         route
         for route, _ in our_routes()
-        if not route.startswith(ORG_PREFIX) and route not in ALLOWED_OUTSIDE_ORG
+        if not route.startswith((ORG_PREFIX, API_ORG_PREFIX)) and route not in ALLOWED_OUTSIDE_ORG
     )
     assert escaped == [], f"Routes outside /o/<org_slug>/ and not on the allow-list: {escaped}"
 
@@ -94,3 +103,13 @@ def test_walk_finds_the_organisation_routes():
     routes = {route for route, _ in our_routes()}
     assert ORG_PREFIX in routes
     assert f"{ORG_PREFIX}members/" in routes
+
+
+def test_api_organisation_routes_use_the_organisation_api_view():
+    from alwaysevents.api.views.base import OrganisationApiView
+
+    routes = [(r, e) for r, e in our_routes() if r.startswith(API_ORG_PREFIX)]
+    assert routes
+    for route, entry in routes:
+        view_class = getattr(entry.callback, "cls", None)
+        assert view_class is not None and issubclass(view_class, OrganisationApiView), route

@@ -103,6 +103,7 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
                 ("the chart (SVG)", self.measure_url("measurement:measure-svg")),
                 ("the chart (PNG)", self.measure_url("measurement:measure-png")),
                 ("the data (CSV)", self.measure_url("measurement:measure-csv")),
+                ("the data (Excel)", self.measure_url("measurement:measure-xlsx")),
             ]
         return context
 

@@ -1,0 +1,1 @@
+"""API views: organisation resources, measurement, PDSA, involvement counts, programme, docs."""
