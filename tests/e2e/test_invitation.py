@@ -74,7 +74,9 @@ def test_an_invited_team_lead_creates_an_account_and_joins(
     expect(admin).to_have_url(path_is(f"/o/{ORG_SLUG}/"))
     check_a11y(admin)
 
-    admin.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    nav = admin.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Manage").click()
+    nav.get_by_role("link", name="People").click()
     expect(admin).to_have_url(path_is(f"/o/{ORG_SLUG}/members/"))
     check_a11y(admin)
 

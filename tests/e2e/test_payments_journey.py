@@ -66,6 +66,7 @@ def test_claim_from_receipt_to_payment(new_page, check_a11y, setting):
     # The organisation admin sets a rate.
     admin_page: Page = new_page()
     sign_in(admin_page, admin.email)
+    admin_page.get_by_role("button", name="Manage").click()
     admin_page.get_by_role("link", name="Payment rates", exact=True).click()
     expect(admin_page).to_have_url(path_is("/o/northfield/coproduction/payments/"))
     check_a11y(admin_page)
