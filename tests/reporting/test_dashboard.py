@@ -75,8 +75,9 @@ def test_dashboard_shows_each_part_of_an_event(client_for, organisation, sponsor
     assert "at co-design or above" in html
     assert "the work leans on one or two people" in html
     assert "Saves £1,200 and 50 hours a year" in html
-    # No accreditation column until the accreditation app supplies statuses.
-    assert "Accreditation" not in html
+    # An event with no submission yet says so (and links to its Accreditation tab).
+    assert '<th scope="col">Accreditation</th>' in html
+    assert "Not started" in html
     assert f'id="event-{event.pk}"' in html
 
 
@@ -249,7 +250,7 @@ def test_each_event_shows_its_accreditation(client_for, organisation, sponsor):
     assert by_title["Accredited event"].accreditation.state_label == "Accredited"
     assert by_title["Not started event"].accreditation is None
     html = response.content.decode()
-    assert "Accredited (decided 4 Mar 2026, expires 4 Mar 2029)" in html
+    assert "Accredited<span" in html and "(decided 4 Mar 2026, expires 4 Mar 2029)" in html
     assert "Under review" in html
     assert "Not started" in html
     tab = reverse(

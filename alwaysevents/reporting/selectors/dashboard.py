@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from accreditation.selectors import accreditation_status_for_events
 from coproduction.selectors.involvement import CoproductionProfile, coproduction_profiles
 from measurement.charts import Sparkline, measure_sparklines
 from measurement.selectors.measures import measure_series_for_events
@@ -198,13 +199,16 @@ def sponsor_dashboard(
     cohort_id: int | None = None,
     today: dt.date | None = None,
     accreditation: Mapping[int, Any] | None = None,
+    with_accreditation: bool = False,
 ) -> SponsorDashboard:
     """Everything the sponsor dashboard shows, for every event matching the filters.
 
     `accreditation`: an optional mapping of event id to that event's accreditation status,
-    from the accreditation app once it exists; without it the dashboard shows no such column
-    (nothing is made up). Eighteen queries, whatever the number of events (one event list, then
-    the domain apps' bulk selectors); small charts come from the cache when unchanged.
+    (e.g. a test's); with `with_accreditation` it is read here from the accreditation app
+    (`accreditation_status_for_events`, one query). Without either the dashboard shows no such
+    column (nothing is made up). A constant number of queries whatever the number of events (one
+    event list, then the domain apps' bulk selectors); small charts come from the cache when
+    unchanged.
     """
     today = today or timezone.localdate()
     events = dashboard_events(
@@ -217,6 +221,10 @@ def sponsor_dashboard(
     profiles = coproduction_profiles(events=events)
     series = measure_series_for_events(events=events)
     cycles = pdsa_cycles_overdue(events=events, today=today)
+    if with_accreditation and accreditation is None:
+        accreditation = accreditation_status_for_events(
+            organisation=organisation, event_ids=[event.pk for event in events]
+        )
 
     sparklines = measure_sparklines(
         [(s.measure, s.points, s.phases) for event in events for s in series[event.pk]]

@@ -66,7 +66,12 @@ class DashboardView(OrganisationViewMixin, TemplateView):
                 "service": form.cleaned_data.get("service") or None,
                 "cohort_id": cohort.pk if cohort else None,
             }
-        dashboard = sponsor_dashboard(organisation=self.organisation, viewer=self.actor, **filters)
+        dashboard = sponsor_dashboard(
+            organisation=self.organisation,
+            viewer=self.actor,
+            with_accreditation=True,
+            **filters,
+        )
         context.update(
             dashboard=dashboard,
             filter_form=form,
