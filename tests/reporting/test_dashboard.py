@@ -257,3 +257,29 @@ def test_each_event_shows_its_accreditation(client_for, organisation, sponsor):
         "accreditation:event-accreditation", kwargs={"org_slug": organisation.slug, "pk": accredited.pk}
     )
     assert f'href="{tab}"' in html
+
+
+def test_event_details_come_20_to_a_page_under_a_table_of_every_event(
+    client_for, organisation, viewer
+):
+    for n in range(23):
+        AlwaysEventFactory(organisation=organisation, title=f"Event {n:02d}", service="Ward 7")
+    client = client_for(viewer)
+    first = client.get(dashboard_url(organisation, service="Ward%207"))
+    dashboard = first.context["dashboard"]
+    assert (len(dashboard.rows), len(dashboard.cards), dashboard.pages) == (23, 20, 2)
+    html = first.content.decode()
+    late = dashboard.rows[-1]
+    # The table lists every event; one whose card is on page 2 links there, filters kept.
+    assert f'href="?service=Ward+7&amp;page=2#event-{late.event.pk}"' in html
+    assert f'id="event-{late.event.pk}"' not in html
+    assert 'href="?service=Ward+7&amp;page=2">Page 2</a>' in html
+    second = client.get(dashboard_url(organisation, service="Ward%207", page=2))
+    assert [row.event for row in second.context["dashboard"].cards] == [
+        row.event for row in dashboard.rows[20:]
+    ]
+    assert f'id="event-{late.event.pk}"' in second.content.decode()
+    for page in ("99", "nonsense", "-1"):
+        response = client.get(dashboard_url(organisation, page=page))
+        assert response.status_code == 200
+        assert response.context["dashboard"].page in (1, 2)
