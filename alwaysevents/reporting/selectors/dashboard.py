@@ -194,8 +194,20 @@ def dashboard_events(
     service: str | None = None,
     cohort_id: int | None = None,
 ) -> list[AlwaysEvent]:
-    """The organisation's events with the filters applied (one query)."""
-    events = programmes.event_list(organisation=organisation, stage=stage, service=service)
+    """The organisation's events with the filters applied, by title (one query).
+
+    A plain read, without `event_list`'s counts: the dashboard's bulk selectors supply the
+    scores and challenges, and the counts' joins cost more than the rest of the query."""
+    events = (
+        AlwaysEvent.objects.with_scope(organisation=organisation.pk)
+        .filter(organisation=organisation)
+        .select_related("team_lead", "executive_sponsor")
+        .order_by("title")
+    )
+    if stage:
+        events = events.filter(stage=stage)
+    if service:
+        events = events.filter(service=service)
     if cohort_id:
         events = events.filter(cohort_id=cohort_id)
     return list(events.select_related("cohort"))
