@@ -348,6 +348,7 @@ def programme_dashboard() -> ProgrammeDashboard:
             for r in [*acks.organisations, acks.overall]
         ],
         numeric=frozenset({1, 2, 3, 4, 5}),
+        wide=True,
     )
 
     return ProgrammeDashboard(
