@@ -237,7 +237,7 @@ def test_each_event_shows_its_accreditation(client_for, organisation, sponsor):
     from tests.reporting.data import accreditation_submission
 
     accredited = rich_event(organisation, title="Accredited event")
-    decided = timezone.make_aware(dt.datetime(2026, 3, 4, 12))
+    decided = dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC)
     accreditation_submission(
         accredited, "accredited", decided_at=decided, expires_on=dt.date(2029, 3, 4)
     )
@@ -254,7 +254,8 @@ def test_each_event_shows_its_accreditation(client_for, organisation, sponsor):
     assert "Under review" in html
     assert "Not started" in html
     tab = reverse(
-        "accreditation:event-accreditation", kwargs={"org_slug": organisation.slug, "pk": accredited.pk}
+        "accreditation:event-accreditation",
+        kwargs={"org_slug": organisation.slug, "pk": accredited.pk},
     )
     assert f'href="{tab}"' in html
 

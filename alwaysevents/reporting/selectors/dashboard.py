@@ -233,9 +233,9 @@ def sponsor_dashboard(
     (`accreditation_status_for_events`, one query). Without either the dashboard shows no such
     column (nothing is made up). With `per_page`, the event cards are paged: `cards` holds
     those of `page` (clamped to the pages there are), while the summary (`rows`) still covers
-    every event; co-production profiles are read for the cards only. A constant number of queries whatever the number of events (one
-    event list, then the domain apps' bulk selectors); small charts come from the cache when
-    unchanged.
+    every event; co-production profiles are read for the cards only. A constant number of
+    queries whatever the number of events (one event list, then the domain apps' bulk
+    selectors); small charts come from the cache when unchanged.
     """
     today = today or timezone.localdate()
     events = dashboard_events(
