@@ -128,6 +128,27 @@ def timed(client: Client, path: str) -> tuple[float, int]:
     return statistics.median(times), len(queries.captured_queries)
 
 
+def profile(client: Client, path: str) -> None:
+    """`--profile`: where the dashboard's time goes (cProfile over five warm requests)."""
+    import cProfile
+    import pstats
+
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        client.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.print_callees("sponsor_dashboard")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:12]:
+        print(query["time"], query["sql"][:300])
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -150,6 +171,9 @@ def main() -> None:
         trivial_client, dashboard_client = Client(), Client()
         trivial_client.force_login(nobody)
         dashboard_client.force_login(sponsor)
+        if "--profile" in sys.argv:
+            profile(dashboard_client, f"/o/{SLUG}/dashboard/")
+            return
         trivial, trivial_queries = timed(trivial_client, "/")
         dashboard, dashboard_queries = timed(dashboard_client, f"/o/{SLUG}/dashboard/")
     ratio = dashboard / trivial

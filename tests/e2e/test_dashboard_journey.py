@@ -7,6 +7,7 @@ event's timeline. axe-core checks every page.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,7 +16,7 @@ from playwright.sync_api import Page, expect
 from programmes.models import Role, Stage
 from tests.e2e.helpers import path_is, sign_in
 from tests.factories import AlwaysEventFactory, MembershipFactory, OrganisationFactory, UserFactory
-from tests.reporting.data import rich_event
+from tests.reporting.data import accreditation_submission, rich_event
 
 DASHBOARD = "/o/northfield/dashboard/"
 
@@ -33,6 +34,12 @@ def setting(transactional_db):
         title="Tell you the wait",
         stage=Stage.PROPOSED,
         executive_sponsor=sponsor,
+    )
+    accreditation_submission(
+        testing,
+        "accredited",
+        decided_at=dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC),
+        expires_on=dt.date(2029, 3, 4),
     )
     return organisation, sponsor, testing, proposed
 
@@ -58,6 +65,13 @@ def test_sponsor_reads_filters_and_comments(page: Page, check_a11y, setting):
     expect(card.get_by_text(re.compile("PDSA cycle 1 on .Huddle script."))).to_be_visible()
     expect(card.get_by_text(re.compile("leans on one or two people"))).to_be_visible()
     expect(page.locator(f"#event-{proposed.pk}")).to_be_visible()
+    # Accreditation, in the table and on the card, links to the event's Accreditation tab.
+    expect(card.get_by_text("(decided 4 Mar 2026, expires 4 Mar 2029)")).to_be_visible()
+    expect(
+        page.get_by_role("row", name=re.compile("Tell you the wait")).get_by_role(
+            "link", name=re.compile("^Not started")
+        )
+    ).to_be_visible()
     check_a11y(page)
 
     # Only the events at Testing.

@@ -100,3 +100,51 @@ def rich_event(organisation, *, sponsor=None, stage=Stage.TESTING, service="Ward
         planned_start=timezone.localdate() - dt.timedelta(days=10),
     )
     return event
+
+
+def accreditation_submission(event, state, *, decided_at=None, expires_on=None):
+    """A submission of the event in `state` (written directly: the dashboards only read it),
+    with a certificate expiring on `expires_on` when given."""
+    from accreditation.models import Certificate, CriteriaVersion, Submission
+    from alwaysevents.tenancy.scope import organisation_scope
+
+    version, _ = CriteriaVersion.objects.get_or_create(
+        number=901, defaults={"title": "Dashboard test criteria"}
+    )
+    with organisation_scope(event.organisation):
+        submission = Submission.objects.create(
+            organisation=event.organisation,
+            event=event,
+            criteria_version=version,
+            state=state,
+            decided_at=decided_at,
+        )
+        if expires_on:
+            Certificate.objects.create(
+                organisation=event.organisation,
+                submission=submission,
+                issued_at=decided_at or timezone.now(),
+                expires_on=expires_on,
+            )
+    return submission
+
+
+def sent_report(membership, period, *, acknowledged=False):
+    """A sponsor report sent (and perhaps acknowledged) for `period` ("2026-10")."""
+    from alwaysevents.reporting.models import SponsorReport
+    from alwaysevents.tenancy.scope import organisation_scope
+
+    now = timezone.now()
+    with organisation_scope(membership.organisation):
+        return SponsorReport.objects.create(
+            organisation=membership.organisation,
+            membership=membership,
+            sponsor=membership.user,
+            period=period,
+            summary={},
+            html="",
+            pdf=b"",
+            generated_at=now,
+            sent_at=now,
+            acknowledged_at=now if acknowledged else None,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from alwaysevents.reporting.selectors.dashboard import sponsor_dashboard
 from alwaysevents.tenancy.scope import organisation_scope
@@ -74,8 +75,9 @@ def test_dashboard_shows_each_part_of_an_event(client_for, organisation, sponsor
     assert "at co-design or above" in html
     assert "the work leans on one or two people" in html
     assert "Saves £1,200 and 50 hours a year" in html
-    # No accreditation column until the accreditation app supplies statuses.
-    assert "Accreditation" not in html
+    # An event with no submission yet says so (and links to its Accreditation tab).
+    assert '<th scope="col">Accreditation</th>' in html
+    assert "Not started" in html
     assert f'id="event-{event.pk}"' in html
 
 
@@ -204,19 +206,81 @@ def test_query_count_is_the_same_for_1_and_30_events(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    rich_event(organisation, sponsor=sponsor, title="Event 0")
+    from tests.reporting.data import accreditation_submission
+
+    first = rich_event(organisation, sponsor=sponsor, title="Event 0")
+    accreditation_submission(first, "submitted")
     client = client_for(sponsor)
     client.get(dashboard_url(organisation))  # warm caches (session, content types)
     with CaptureQueriesContext(connection) as one:
         assert client.get(dashboard_url(organisation)).status_code == 200
     for n in range(1, 30):
-        rich_event(
+        event = rich_event(
             organisation,
             sponsor=sponsor,
             title=f"Event {n}",
             stage=[Stage.TESTING, Stage.CLOSED, Stage.PAUSED][n % 3],
         )
+        if n % 2:
+            accreditation_submission(
+                event, "accredited", decided_at=timezone.now(), expires_on=timezone.localdate()
+            )
     ProgressScoreFactory(event=AlwaysEventFactory(organisation=organisation))
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(dashboard_url(organisation))
     assert len(response.context["dashboard"].rows) == 31
+
+
+def test_each_event_shows_its_accreditation(client_for, organisation, sponsor):
+    import datetime as dt
+
+    from tests.reporting.data import accreditation_submission
+
+    accredited = rich_event(organisation, title="Accredited event")
+    decided = dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC)
+    accreditation_submission(
+        accredited, "accredited", decided_at=decided, expires_on=dt.date(2029, 3, 4)
+    )
+    accreditation_submission(rich_event(organisation, title="Waiting event"), "under_review")
+    rich_event(organisation, title="Not started event")
+    response = client_for(sponsor).get(dashboard_url(organisation))
+    dashboard = response.context["dashboard"]
+    assert dashboard.show_accreditation
+    by_title = {row.event.title: row for row in dashboard.rows}
+    assert by_title["Accredited event"].accreditation.state_label == "Accredited"
+    assert by_title["Not started event"].accreditation is None
+    html = response.content.decode()
+    assert "Accredited<span" in html and "(decided 4 Mar 2026, expires 4 Mar 2029)" in html
+    assert "Under review" in html
+    assert "Not started" in html
+    tab = reverse(
+        "accreditation:event-accreditation",
+        kwargs={"org_slug": organisation.slug, "pk": accredited.pk},
+    )
+    assert f'href="{tab}"' in html
+
+
+def test_event_details_come_20_to_a_page_under_a_table_of_every_event(
+    client_for, organisation, viewer
+):
+    for n in range(23):
+        AlwaysEventFactory(organisation=organisation, title=f"Event {n:02d}", service="Ward 7")
+    client = client_for(viewer)
+    first = client.get(dashboard_url(organisation, service="Ward%207"))
+    dashboard = first.context["dashboard"]
+    assert (len(dashboard.rows), len(dashboard.cards), dashboard.pages) == (23, 20, 2)
+    html = first.content.decode()
+    late = dashboard.rows[-1]
+    # The table lists every event; one whose card is on page 2 links there, filters kept.
+    assert f'href="?service=Ward+7&amp;page=2#event-{late.event.pk}"' in html
+    assert f'id="event-{late.event.pk}"' not in html
+    assert 'href="?service=Ward+7&amp;page=2">Page 2</a>' in html
+    second = client.get(dashboard_url(organisation, service="Ward%207", page=2))
+    assert [row.event for row in second.context["dashboard"].cards] == [
+        row.event for row in dashboard.rows[20:]
+    ]
+    assert f'id="event-{late.event.pk}"' in second.content.decode()
+    for page in ("99", "nonsense", "-1"):
+        response = client.get(dashboard_url(organisation, page=page))
+        assert response.status_code == 200
+        assert response.context["dashboard"].page in (1, 2)

@@ -7,11 +7,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from alwaysevents.reporting.selectors.programme import programme_dashboard
 from programmes.models import Organisation, Stage
 from tests.factories import AlwaysEventFactory, CohortFactory, OrganisationFactory
-from tests.reporting.data import rich_event
+from tests.reporting.data import accreditation_submission, rich_event, sent_report
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,18 @@ def read_csv(response):
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-def test_programme_admin_sees_the_dashboard(client_for, programme_admin, organisation):
-    rich_event(organisation)
+def test_programme_admin_sees_the_dashboard(client_for, programme_admin, organisation, sponsor):
+    from programmes.models import Membership
+
+    spring = CohortFactory(name="Spring")
+    Organisation.objects.filter(pk=organisation.pk).update(cohort=spring)
+    accredited = rich_event(organisation)
+    accreditation_submission(accredited, "accredited", decided_at=timezone.now())
+    accreditation_submission(rich_event(organisation), "not_yet_accredited")
+    accreditation_submission(rich_event(organisation), "submitted")
+    membership = Membership.objects.with_scope(organisation=organisation.pk).get(user=sponsor)
+    sent_report(membership, "2026-09", acknowledged=True)
+    sent_report(membership, "2026-10")
     response = client_for(programme_admin).get(URL)
     assert response.status_code == 200
     assert response.templates[0].name == "reporting/programme_dashboard.html"
@@ -44,7 +55,27 @@ def test_programme_admin_sees_the_dashboard(client_for, programme_admin, organis
     ):
         assert title in html
     assert f'href="{csv_url("stages")}"' in html
-    assert "Accreditation" not in html  # the funnel comes with the accreditation app
+    dashboard = response.context["dashboard"]
+    # The accreditation funnel by cohort, with the rate of decided submissions accredited.
+    assert "Accreditation by cohort" in html
+    assert f'href="{csv_url("accreditation")}"' in html
+    funnel = {row[0]: row for row in dashboard.table("accreditation").rows}
+    assert dashboard.table("accreditation").headers[1:] == [
+        "Draft", "Submitted", "In review", "Accredited", "Not yet accredited", "Lapsed",
+        "Always Events in accreditation", "Accreditation rate (of decisions)",
+    ]  # fmt: skip
+    assert funnel["Spring"][1:] == [0, 1, 0, 1, 1, 0, 3, "50%"]
+    assert funnel["All cohorts"][1:] == [0, 1, 0, 1, 1, 0, 3, "50%"]
+    assert dashboard.accreditation_rate == "50%"
+    assert "50%</span> of accreditation decisions were to accredit" in html
+    # Sponsor reports acknowledged: per organisation (names only) and over the programme.
+    assert "Sponsor reports acknowledged" in html
+    assert f'href="{csv_url("acknowledgement")}"' in html
+    acks = {row[0]: row for row in dashboard.table("acknowledgement").rows}
+    assert acks[organisation.name][1:] == [2, 1, 1, "50%", 0]
+    assert acks["All organisations"][1:] == [2, 1, 1, "50%", 0]
+    assert dashboard.acknowledgement_rate == "50%"
+    assert sponsor.email not in html and sponsor.full_name not in html
 
 
 @pytest.mark.parametrize("persona", ["org_admin", "sponsor", "editor", "viewer", "reviewer"])
@@ -143,7 +174,7 @@ def test_query_count_is_the_same_for_1_and_10_organisations(
         assert client.get(csv_url("cohorts")).status_code == 200
     for _ in range(9):
         organisation = OrganisationFactory(cohort=CohortFactory())
-        rich_event(organisation)
+        accreditation_submission(rich_event(organisation), "under_review")
         rich_event(organisation, stage=Stage.CLOSED)
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(URL)

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from accreditation.selectors import accreditation_funnel
+from alwaysevents.reporting.selectors.reports import acknowledgement_rate
 from coproduction.models import InvolvementActivity
 from programmes.models import AlwaysEvent, Challenge, Organisation, ProgressScore, Stage
 from programmes.selectors import event_time_summaries
@@ -49,6 +51,10 @@ class ProgrammeDashboard:
     common_facilitators: list[tuple[str, int]]
     hours_logged: Decimal
     over_reliance_events: int
+    #: Per cent of accreditation decisions that accredited ("" before any decision).
+    accreditation_rate: str = ""
+    #: Per cent of sent sponsor reports acknowledged ("" before any was sent).
+    acknowledgement_rate: str = ""
 
     def table(self, slug: str) -> Table:
         return self.tables[slug]
@@ -70,7 +76,8 @@ def _hours(value: Decimal) -> str:
 
 def programme_dashboard() -> ProgrammeDashboard:
     """Participation, stages, scores, co-production depth, challenges and staff time across
-    the programme. Eight queries, whatever the number of organisations and events."""
+    the programme, with the accreditation funnel and the sponsor reports' acknowledgement
+    rate. Eleven queries, whatever the number of organisations and events."""
     organisations = list(
         Organisation.objects.filter(is_active=True).select_related("cohort").order_by("name")
     )
@@ -294,6 +301,56 @@ def programme_dashboard() -> ProgrammeDashboard:
         numeric=frozenset({1, 2, 3, 4}),
     )
 
+    # --- accreditation funnel by cohort (the accreditation app's selector, two queries) -------
+    funnel = accreditation_funnel(organisation_ids=organisation_ids)
+
+    def rate(value: int | None) -> str:
+        return f"{value}%" if value is not None else "No decisions yet"
+
+    tables["accreditation"] = Table(
+        "accreditation",
+        "Accreditation by cohort",
+        "Where each Always Event stands in accreditation (its latest submission), by cohort, "
+        "and the share of decisions that accredited",
+        [
+            "Cohort",
+            *[label for _, label in funnel.stages],
+            "Always Events in accreditation",
+            "Accreditation rate (of decisions)",
+        ],
+        [
+            [row.cohort, *[n for _, _, n in row.cells], row.total, rate(row.accreditation_rate)]
+            for row in [*funnel.rows, funnel.total]
+            if row.total or row is funnel.total
+        ],
+        numeric=frozenset(range(1, len(funnel.stages) + 3)),
+        wide=True,
+    )
+
+    # --- sponsor reports acknowledged (the reports' selector, one query) ----------------------
+    acks = acknowledgement_rate()
+
+    tables["acknowledgement"] = Table(
+        "acknowledgement",
+        "Sponsor reports acknowledged",
+        "Monthly sponsor reports sent, and how many the executive sponsors acknowledged, by "
+        "organisation",
+        [
+            "Organisation",
+            "Reports sent",
+            "Acknowledged",
+            "Acknowledged in time",
+            "Acknowledgement rate",
+            "Escalated to admins",
+        ],
+        [
+            [r.organisation_name, r.sent, r.acknowledged, r.on_time, r.percent, r.escalated]
+            for r in [*acks.organisations, acks.overall]
+        ],
+        numeric=frozenset({1, 2, 3, 4, 5}),
+        wide=True,
+    )
+
     return ProgrammeDashboard(
         tables=tables,
         organisations=len(organisations),
@@ -305,4 +362,10 @@ def programme_dashboard() -> ProgrammeDashboard:
         common_facilitators=common_facilitators[:3],
         hours_logged=sum((t.total for t in times.values()), Decimal("0")),
         over_reliance_events=sum(1 for t in times.values() if t.over_reliance),
+        accreditation_rate=(
+            f"{funnel.total.accreditation_rate}%"
+            if funnel.total.accreditation_rate is not None
+            else ""
+        ),
+        acknowledgement_rate=acks.overall.percent if acks.overall.sent else "",
     )

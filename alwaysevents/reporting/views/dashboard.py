@@ -22,6 +22,8 @@ from programmes.models import Cohort, Role, Stage
 from programmes.views.event_base import EventMixin
 
 SELECT = forms.Select(attrs={"class": "form-select"})
+#: Event cards per page; the summary table above them lists every event.
+CARDS_PER_PAGE = 20
 
 
 class DashboardFilterForm(forms.Form):
@@ -66,7 +68,16 @@ class DashboardView(OrganisationViewMixin, TemplateView):
                 "service": form.cleaned_data.get("service") or None,
                 "cohort_id": cohort.pk if cohort else None,
             }
-        dashboard = sponsor_dashboard(organisation=self.organisation, viewer=self.actor, **filters)
+        dashboard = sponsor_dashboard(
+            organisation=self.organisation,
+            viewer=self.actor,
+            with_accreditation=True,
+            page=_page_number(self.request.GET.get("page")),
+            per_page=CARDS_PER_PAGE,
+            **filters,
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
         context.update(
             dashboard=dashboard,
             filter_form=form,
@@ -74,13 +85,22 @@ class DashboardView(OrganisationViewMixin, TemplateView):
             is_sponsor=self.membership.role == Role.EXECUTIVE_SPONSOR,
             commentable={
                 row.event.pk
-                for row in dashboard.rows
+                for row in dashboard.cards
                 if permissions.can_comment(self.membership, row.event)
             },
             comment_form=CommentForm(),
             here=self.request.get_full_path(),
+            # The filters, kept in the links between pages.
+            page_query=query.urlencode(),
         )
         return context
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return int(value or 1)
+    except ValueError:
+        return 1
 
 
 class DashboardCommentView(EventMixin, View):
