@@ -106,6 +106,23 @@ class EventSuccesses:
         }
 
 
+def _signal_words(signal: spc.Signal, labels: list[str]) -> str:
+    """The signal in plain words for an email (the measure page has the full SPC wording)."""
+    first, last = labels[min(signal.indices)], labels[max(signal.indices)]
+    count = len(signal.indices)
+    side = "higher" if signal.side == spc.Side.HIGH else "lower"
+    when = f"from {first} to {last}"
+    if signal.rule == "outside_limits":
+        if count == 1:
+            return f"The result for {last} was {side} than the usual range."
+        return f"{count} results {when} were {side} than the usual range."
+    if signal.rule == "shift":
+        return f"{count} results in a row, {when}, were {side} than the average."
+    if signal.rule == "trend":
+        return f"{count} results in a row, {when}, each improved on the one before."
+    return f"Results {when} came close to the {side} edge of the usual range."
+
+
 def _signals(
     organisation: Organisation, since: dt.datetime, until: dt.datetime
 ) -> dict[int, list[str]]:
@@ -123,10 +140,9 @@ def _signals(
         ]
         if new:
             latest = new[-1]
-            last = points[max(latest.indices)]
             found[measure.event_id].append(
-                f"{measure.name}: a signal of improvement up to "
-                f"{period_label(measure, last.period)}. {latest.text}"
+                f"{measure.name}: a signal of improvement. "
+                + _signal_words(latest, [period_label(measure, p.period) for p in points])
             )
     return found
 

@@ -250,7 +250,7 @@ def staff_digest_send_task(
                 f"{len(e['signals'])} signal(s) of improvement" if e["signals"] else "",
                 f"{len(e['adopted'])} change(s) adopted" if e["adopted"] else "",
                 f"{e['new_partners']} new partner(s)" if e["new_partners"] else "",
-                f"{len(e['news'])} other news" if e["news"] else "",
+                f"{len(e['news'])} other update(s)" if e["news"] else "",
             )
             if part
         )
