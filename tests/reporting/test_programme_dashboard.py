@@ -41,10 +41,26 @@ def test_programme_admin_sees_the_dashboard(client_for, programme_admin, organis
         "Co-production depth",
         "Challenges and facilitators by area",
         "Staff time",
+        "Accreditation funnel",
     ):
         assert title in html
     assert f'href="{csv_url("stages")}"' in html
-    assert "Accreditation" not in html  # the funnel comes with the accreditation app
+    assert f'href="{csv_url("accreditation")}"' in html
+
+
+def test_accreditation_funnel_and_rate_by_cohort(organisation, editor, sponsor, programme_admin):
+    from accreditation import services as accreditation_services
+    from alwaysevents.reporting.selectors.programme import programme_dashboard
+    from tests.accreditation import review_builders as rb
+
+    accreditation_services.criteria_version_seed()
+    rb.submitted_submission(organisation, editor, sponsor, title="Waiting for review")
+    table = programme_dashboard().table("accreditation")
+    assert table.headers[0] == "Cohort" and table.headers[-1] == "Accreditation rate"
+    total = table.rows[-1]
+    assert total[0] == "All cohorts"
+    assert total[table.headers.index("Submitted")] == 1
+    assert total[-1] == "No decisions yet"
 
 
 @pytest.mark.parametrize("persona", ["org_admin", "sponsor", "editor", "viewer", "reviewer"])

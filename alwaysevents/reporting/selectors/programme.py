@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from accreditation.selectors import accreditation_funnel
 from coproduction.models import InvolvementActivity
 from programmes.models import AlwaysEvent, Challenge, Organisation, ProgressScore, Stage
 from programmes.selectors import event_time_summaries
@@ -292,6 +293,28 @@ def programme_dashboard() -> ProgrammeDashboard:
             if r[0] != NO_COHORT or any(org_of[o].cohort_id is None for o in org_of)
         ],
         numeric=frozenset({1, 2, 3, 4}),
+    )
+
+    # --- accreditation funnel and rate (the accreditation app's selector, two queries) ----------
+    funnel = accreditation_funnel()
+    tables["accreditation"] = Table(
+        "accreditation",
+        "Accreditation funnel",
+        "Where each Always Event stands in accreditation, by cohort, and the share of decided "
+        "submissions that were accredited",
+        ["Cohort", *(label for _, label in funnel.stages), "Accreditation rate"],
+        [
+            [
+                row.cohort,
+                *(count for _, _, count in row.cells),
+                f"{row.accreditation_rate}%"
+                if row.accreditation_rate is not None
+                else "No decisions yet",
+            ]
+            for row in [*funnel.rows, funnel.total]
+        ],
+        numeric=frozenset(range(1, len(funnel.stages) + 2)),
+        wide=True,
     )
 
     return ProgrammeDashboard(
