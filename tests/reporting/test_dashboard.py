@@ -74,8 +74,8 @@ def test_dashboard_shows_each_part_of_an_event(client_for, organisation, sponsor
     assert "at co-design or above" in html
     assert "the work leans on one or two people" in html
     assert "Saves £1,200 and 50 hours a year" in html
-    # No accreditation column until the accreditation app supplies statuses.
-    assert "Accreditation" not in html
+    # The accreditation column: this event has never been submitted.
+    assert ">Accreditation</" in html and "Not started" in html
     assert f'id="event-{event.pk}"' in html
 
 
@@ -110,12 +110,24 @@ def test_closed_events_have_nothing_overdue(organisation):
     assert sponsor_dashboard(organisation=organisation).rows[0].overdue == []
 
 
-def test_accreditation_status_shows_only_when_supplied(organisation):
+def test_accreditation_status_comes_from_the_accreditation_app(
+    organisation, editor, sponsor, programme_admin, reviewer
+):
+    from accreditation import services as accreditation_services
+    from tests.accreditation import review_builders as rb
+
     event = rich_event(organisation)
     plain = sponsor_dashboard(organisation=organisation)
-    assert not plain.show_accreditation and plain.rows[0].accreditation is None
+    assert plain.show_accreditation and plain.rows[0].accreditation is None  # "Not started"
+    accreditation_services.criteria_version_seed()
+    submission = rb.submitted_submission(organisation, editor, sponsor, title="Submitted one")
+    second = rb.make_reviewer("second@reviews.test")
+    rb.accredit(rb.to_moderation(submission, programme_admin, [reviewer, second]), programme_admin)
+    rows = {row.event.pk: row for row in sponsor_dashboard(organisation=organisation).rows}
+    assert rows[event.pk].accreditation is None
+    assert rows[submission.event_id].accreditation.startswith("Accredited until ")
     given = sponsor_dashboard(organisation=organisation, accreditation={event.pk: "Submitted"})
-    assert given.show_accreditation and given.rows[0].accreditation == "Submitted"
+    assert given.rows[0].accreditation == "Submitted"
 
 
 def test_filters_by_stage_service_and_cohort(client_for, organisation, viewer):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from accreditation.selectors import accreditation_status_for_events
 from coproduction.selectors.involvement import CoproductionProfile, coproduction_profiles
 from measurement.charts import Sparkline, measure_sparklines
 from measurement.selectors.measures import measure_series_for_events
@@ -189,6 +190,23 @@ def dashboard_events(
     return list(events.select_related("cohort"))
 
 
+def accreditation_words(*, organisation: Organisation, events: list[Any]) -> dict[int, str]:
+    """{event id: its accreditation in a few words}; events never submitted are left out."""
+    if not events:
+        return {}
+    words = {}
+    statuses = accreditation_status_for_events(
+        organisation=organisation, event_ids=[event.pk for event in events]
+    )
+    for event_id, status in statuses.items():
+        if status.is_accredited and status.expires_at:
+            expires = status.expires_at
+            words[event_id] = f"Accredited until {expires.day} {expires:%b %Y}"
+        else:
+            words[event_id] = status.state_label
+    return words
+
+
 def sponsor_dashboard(
     *,
     organisation: Organisation,
@@ -201,9 +219,9 @@ def sponsor_dashboard(
 ) -> SponsorDashboard:
     """Everything the sponsor dashboard shows, for every event matching the filters.
 
-    `accreditation`: an optional mapping of event id to that event's accreditation status,
-    from the accreditation app once it exists; without it the dashboard shows no such column
-    (nothing is made up). Eighteen queries, whatever the number of events (one event list, then
+    `accreditation`: a mapping of event id to the words for that event's accreditation; by
+    default read from the accreditation app (`accreditation_status_for_events`, one query).
+    Nineteen queries, whatever the number of events (one event list, then
     the domain apps' bulk selectors); small charts come from the cache when unchanged.
     """
     today = today or timezone.localdate()
@@ -217,6 +235,8 @@ def sponsor_dashboard(
     profiles = coproduction_profiles(events=events)
     series = measure_series_for_events(events=events)
     cycles = pdsa_cycles_overdue(events=events, today=today)
+    if accreditation is None:
+        accreditation = accreditation_words(organisation=organisation, events=events)
 
     sparklines = measure_sparklines(
         [(s.measure, s.points, s.phases) for event in events for s in series[event.pk]]
@@ -259,5 +279,5 @@ def sponsor_dashboard(
         rows=rows,
         by_stage=by_stage,
         needing_you=needing_you,
-        show_accreditation=accreditation is not None,
+        show_accreditation=True,
     )
