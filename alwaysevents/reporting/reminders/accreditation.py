@@ -141,10 +141,11 @@ def accreditation_expiring(context: RuleContext) -> Iterator[Reminder]:
         if not 0 <= days_left <= window:
             continue
         event = events[event_id]
-        for user_id in sorted({event.team_lead_id, event.executive_sponsor_id} - {None}):
+        people = {event.team_lead_id, event.executive_sponsor_id}
+        for user_id in sorted(pk for pk in people if pk is not None):
             yield Reminder(
                 kind=NotificationKind.ACCREDITATION_EXPIRING,
-                recipient_id=user_id,  # type: ignore[arg-type]
+                recipient_id=user_id,
                 organisation_id=context.organisation.pk,
                 period=f"submission-{status.submission_id}:expires-{status.expires_at.isoformat()}",
                 subject=f"The accreditation of {event.title} expires on {_day(status.expires_at)}",
