@@ -318,3 +318,12 @@ def test_report_says_a_submission_awaits_the_sponsor(report_world, editor, spons
     assert section.accreditation.text == (
         "The submission is waiting for the executive sponsor to sign it off."
     )
+
+
+def test_report_words_for_a_submission_under_review(report_world, under_review):
+    submission, _ = under_review
+    content = report_content(membership=report_world.membership, period=PERIOD)
+    (section,) = [e for e in content.events if e.pk == submission.event_id]
+    assert section.accreditation.text == (
+        "Submitted for accreditation; the reviewers are assessing it."
+    )

@@ -113,6 +113,18 @@ class CycleLine:
     summary: str
 
 
+#: What a board member reads for a submission on its way.
+IN_PROGRESS_TEXT = {
+    "submitted": "Submitted for accreditation; waiting for the review to start.",
+    "returned": "Returned to the team as incomplete; the team can complete it and submit again.",
+    "under_review": "Submitted for accreditation; the reviewers are assessing it.",
+    "information_requested": (
+        "Submitted for accreditation; the reviewers have asked the team for more information."
+    ),
+    "moderation": "Submitted for accreditation; the reviews are done and the decision is due.",
+}
+
+
 def _day(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
@@ -157,7 +169,7 @@ class AccreditationLine:
             return "The submission is waiting for the executive sponsor to sign it off."
         if self.state == "draft":
             return "The team is preparing a submission (draft)."
-        return f"Submitted for accreditation. Where it is now: {self.state_label.lower()}."
+        return IN_PROGRESS_TEXT.get(self.state, f"In progress: {self.state_label.lower()}.")
 
 
 @dataclass(frozen=True)
