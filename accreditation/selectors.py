@@ -340,3 +340,84 @@ def accreditation_status_for_events(
             expires_at=certificate.expires_on if certificate else None,
         )
     return result
+
+
+# --- for reminders and the staff digest (the reporting issue) -----------------------------------
+
+
+@dataclass(frozen=True)
+class OpenInformationRequest:
+    """A reviewer's question the team has not answered yet."""
+
+    pk: int
+    event_id: int
+    submission_id: int
+    question: str
+    criterion_code: str
+    asked_at: dt.datetime
+
+
+def information_requests_open(*, organisation: Organisation) -> list[OpenInformationRequest]:
+    """The organisation's unanswered information requests, oldest first. One query."""
+    from accreditation.models import InformationRequest
+
+    requests = (
+        _scoped(InformationRequest, organisation.pk)
+        .filter(answered_at__isnull=True)
+        .select_related("submission", "criterion")
+        .order_by("asked_at", "pk")
+    )
+    return [
+        OpenInformationRequest(
+            pk=request.pk,
+            event_id=request.submission.event_id,
+            submission_id=request.submission_id,
+            question=request.question,
+            criterion_code=request.criterion.code if request.criterion else "",
+            asked_at=request.asked_at,
+        )
+        for request in requests
+    ]
+
+
+@dataclass(frozen=True)
+class AccreditationNews:
+    """Something that happened to an event's accreditation (from the audit trail)."""
+
+    event_id: int
+    submission_id: int
+    action: str
+    at: dt.datetime
+    #: The certificate's expiry date, for `certificate_issued`.
+    expires_on: dt.date | None = None
+
+
+#: The audit actions that are news for the team: submitted, information requested,
+#: accredited, certificate issued.
+NEWS_ACTIONS = ("attest", "information_requested", "accredit", "certificate_issued")
+
+
+def accreditation_news(
+    *, organisation: Organisation, since: dt.datetime, until: dt.datetime
+) -> list[AccreditationNews]:
+    """Accreditation news of the organisation's events in [since, until), oldest first.
+    One query."""
+    entries = (
+        _scoped(AuditEntry, organisation.pk)
+        .filter(action__in=NEWS_ACTIONS, at__gte=since, at__lt=until)
+        .select_related("submission", "submission__certificate")
+        .order_by("at", "pk")
+    )
+    news = []
+    for entry in entries:
+        certificate: Certificate | None = getattr(entry.submission, "certificate", None)
+        news.append(
+            AccreditationNews(
+                event_id=entry.submission.event_id,
+                submission_id=entry.submission_id,
+                action=entry.action,
+                at=entry.at,
+                expires_on=certificate.expires_on if certificate else None,
+            )
+        )
+    return news

@@ -339,6 +339,10 @@ REMINDERS_DEFAULT_TIMEZONE = os.environ.get("REMINDERS_DEFAULT_TIMEZONE", "Europ
 REMINDER_CHALLENGE_AFTER_DAYS = env_int("REMINDER_CHALLENGE_AFTER_DAYS", 7)
 # Remind organisation admins to check consents in force for longer than this many months.
 CONSENT_REVIEW_AFTER_MONTHS = env_int("CONSENT_REVIEW_AFTER_MONTHS", 12)
+# Accreditation: remind reviewers this many days before their review is due (and weekly once
+# it is late), and the team lead and sponsor this many days before a certificate expires.
+REMINDER_REVIEW_DUE_DAYS = env_int("REMINDER_REVIEW_DUE_DAYS", 7)
+REMINDER_ACCREDITATION_EXPIRY_DAYS = env_int("REMINDER_ACCREDITATION_EXPIRY_DAYS", 60)
 # Monthly sponsor reports: days a sponsor has to acknowledge before the organisation admins are
 # told, and how long the one-click link in the email works.
 REPORT_ACKNOWLEDGE_DAYS = env_int("REPORT_ACKNOWLEDGE_DAYS", 14)

@@ -5,11 +5,13 @@ Successes are facts from the domain apps, read through their selectors:
 - improvement signals (`measurement.spc.improvement_signals`) completed by data entered in the
   window;
 - changes adopted (PDSA cycles decided "adopt", last changed in the window);
-- partners who joined the event in the window (a count: no personal details in a digest).
+- partners who joined the event in the window (a count: no personal details in a digest);
+- accreditation news (`accreditation.selectors.accreditation_news`): submitted, information
+  requested by the reviewers, accredited (with the certificate's expiry).
 
 `CONTRIBUTORS` is the slot for more kinds of news: a function
-`(organisation, since, until) -> {event id: [lines]}` added there (accreditation news, when that
-app lands) appears in each event's section under "Other news".
+`(organisation, since, until) -> {event id: [lines]}` added there appears in each event's
+section under "Other news".
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils import timezone
 
+from accreditation.selectors import accreditation_news
 from coproduction.selectors.organisation import event_partner_counts_joined
 from measurement import spc
 from measurement.charts import analyse_points, period_label
@@ -35,8 +39,45 @@ if TYPE_CHECKING:
 
 Contributor = Callable[["Organisation", dt.datetime, dt.datetime], dict[int, list[str]]]
 
-#: Extra news per event (see the module docstring). Empty until another app contributes.
-CONTRIBUTORS: list[Contributor] = []
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def accreditation_news_lines(
+    organisation: Organisation, since: dt.datetime, until: dt.datetime
+) -> dict[int, list[str]]:
+    """One line per accreditation step of each event in the window. One query."""
+    news = accreditation_news(organisation=organisation, since=since, until=until)
+    accredited = {item.submission_id for item in news if item.action == "accredit"}
+    found: dict[int, list[str]] = defaultdict(list)
+    for item in news:
+        on = _day(timezone.localtime(item.at).date())
+        if item.action == "attest":
+            line = f"Submitted for accreditation on {on}, signed off by the executive sponsor."
+        elif item.action == "information_requested":
+            line = (
+                f"On {on} the accreditation reviewers asked the team for more information; "
+                "the review continues once the team answers."
+            )
+        elif item.action == "accredit":
+            line = f"Accredited on {on}. Congratulations to everyone involved!"
+            if item.expires_on:
+                line = (
+                    f"Accredited on {on}, with a certificate valid until "
+                    f"{_day(item.expires_on)}. Congratulations to everyone involved!"
+                )
+        elif item.action == "certificate_issued" and item.submission_id not in accredited:
+            valid = f", valid until {_day(item.expires_on)}" if item.expires_on else ""
+            line = f"Accreditation certificate issued on {on}{valid}."
+        else:
+            continue
+        found[item.event_id].append(line)
+    return found
+
+
+#: Extra news per event (see the module docstring).
+CONTRIBUTORS: list[Contributor] = [accreditation_news_lines]
 
 
 @dataclass
@@ -65,6 +106,23 @@ class EventSuccesses:
         }
 
 
+def _signal_words(signal: spc.Signal, labels: list[str]) -> str:
+    """The signal in plain words for an email (the measure page has the full SPC wording)."""
+    first, last = labels[min(signal.indices)], labels[max(signal.indices)]
+    count = len(signal.indices)
+    side = "higher" if signal.side == spc.Side.HIGH else "lower"
+    when = f"from {first} to {last}"
+    if signal.rule == "outside_limits":
+        if count == 1:
+            return f"The result for {last} was {side} than the usual range."
+        return f"{count} results {when} were {side} than the usual range."
+    if signal.rule == "shift":
+        return f"{count} results in a row, {when}, were {side} than the average."
+    if signal.rule == "trend":
+        return f"{count} results in a row, {when}, each improved on the one before."
+    return f"Results {when} came close to the {side} edge of the usual range."
+
+
 def _signals(
     organisation: Organisation, since: dt.datetime, until: dt.datetime
 ) -> dict[int, list[str]]:
@@ -82,10 +140,9 @@ def _signals(
         ]
         if new:
             latest = new[-1]
-            last = points[max(latest.indices)]
             found[measure.event_id].append(
-                f"{measure.name}: a signal of improvement up to "
-                f"{period_label(measure, last.period)}. {latest.text}"
+                f"{measure.name}: a signal of improvement. "
+                + _signal_words(latest, [period_label(measure, p.period) for p in points])
             )
     return found
 

@@ -31,7 +31,11 @@ from django.utils import timezone
 from alwaysevents.reporting.digest import digest_audience, event_successes
 from alwaysevents.reporting.models import Channel, DigestFrequency, NotificationKind
 from alwaysevents.reporting.models import NotificationPreference as Preference
-from alwaysevents.reporting.reminders import organisation_timezone, organisation_today
+from alwaysevents.reporting.reminders import (
+    organisation_timezone,
+    organisation_today,
+    programme_reminders_due,
+)
 from alwaysevents.reporting.reminders import reminders_due as reminders_due_for
 from alwaysevents.reporting.reminders.coproduction import iso_week
 from alwaysevents.reporting.selectors.report import period_bounds, previous_period
@@ -70,11 +74,24 @@ def _organisation(organisation_id: int) -> Organisation | None:
 
 @shared_task(acks_late=True)
 def reminders_daily_task() -> int:
-    """Beat, every morning: one reminders task per active organisation."""
+    """Beat, every morning: one reminders task per active organisation, and one programme-wide
+    task for people who are not members (accreditation reviewers). Returns the organisations."""
     ids = _active_organisation_ids()
     for organisation_id in ids:
         reminders_organisation_task.delay(organisation_id=organisation_id)
+    reminders_programme_task.delay()
     return len(ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def reminders_programme_task(*, today: str | None = None) -> int:
+    """Work out the programme-wide reminders (organisation None) and enqueue one send each."""
+    day = dt.date.fromisoformat(today) if today else None
+    reminders = programme_reminders_due(today=day)
+    for reminder in reminders:
+        reminder_send_task.delay(**reminder.as_task_kwargs())
+    logger.info("Programme: %d reminder(s) to send.", len(reminders))
+    return len(reminders)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -96,16 +113,18 @@ def reminder_send_task(
     *,
     kind: str,
     recipient_id: int,
-    organisation_id: int,
+    organisation_id: int | None,
     period: str,
     subject: str,
     message: str,
     url: str = "",
 ) -> bool:
-    """Send one reminder (at most once: see `notification_send`). True if this call sent it."""
+    """Send one reminder (at most once: see `notification_send`). True if this call sent it.
+
+    `organisation_id` None is a programme-wide reminder (a reviewer's)."""
     recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
-    organisation = _organisation(organisation_id)
-    if recipient is None or organisation is None:
+    organisation = _organisation(organisation_id) if organisation_id is not None else None
+    if recipient is None or (organisation_id is not None and organisation is None):
         return False
     notification = notification_send(
         recipient=recipient,
@@ -231,7 +250,7 @@ def staff_digest_send_task(
                 f"{len(e['signals'])} signal(s) of improvement" if e["signals"] else "",
                 f"{len(e['adopted'])} change(s) adopted" if e["adopted"] else "",
                 f"{e['new_partners']} new partner(s)" if e["new_partners"] else "",
-                f"{len(e['news'])} other news" if e["news"] else "",
+                f"{len(e['news'])} other update(s)" if e["news"] else "",
             )
             if part
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from alwaysevents.reporting.models import NotificationKind as Kind
 from alwaysevents.reporting.reminders import (
     organisation_today,
+    registered_programme_rules,
     registered_rules,
     reminders_due,
 )
@@ -68,7 +69,10 @@ def test_every_kind_with_a_rule_is_a_notification_kind():
         Kind.CHALLENGE_UNANSWERED,
         Kind.CONSENT_REVIEW_DUE,
         Kind.PARTNER_RETENTION_PASSED,
+        Kind.INFORMATION_REQUEST_OPEN,
+        Kind.ACCREDITATION_EXPIRING,
     }
+    assert set(registered_programme_rules()) == {Kind.REVIEW_DEADLINE}
 
 
 # --- data due ----------------------------------------------------------------------------------

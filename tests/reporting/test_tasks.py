@@ -135,6 +135,7 @@ def test_beat_runs_the_daily_reminders_and_the_weekly_digest():
     for task in (
         tasks.reminders_daily_task,
         tasks.reminders_organisation_task,
+        tasks.reminders_programme_task,
         tasks.reminder_send_task,
         tasks.staff_digest_weekly_task,
         tasks.staff_digest_organisation_task,

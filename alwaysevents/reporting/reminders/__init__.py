@@ -7,9 +7,15 @@ task (`tasks.reminders_organisation_task`) runs every registered rule for one or
 that organisation's "today" and hands each reminder to `services.delivery.notification_send`,
 whose ledger makes a reminder with the same (recipient, kind, period) go only once.
 
-To add another app's reminders (accreditation review deadlines and information requests, when
-that app lands): add the kinds to `models.NotificationKind` (with a migration), write a module
-here with its rules reading that app's selectors, and import it in `RULE_MODULES` below.
+Some people are reminded of programme work, not of an organisation's: accreditation reviewers
+are not members of the organisations whose submissions they review. Rules registered with
+`@programme_reminder_rule(kind)` take a `ProgrammeContext` (today in
+`REMINDERS_DEFAULT_TIMEZONE`) and return reminders with `organisation_id=None`; the daily task
+runs them once, in `tasks.reminders_programme_task`, for active users only.
+
+To add another app's reminders: add the kinds to `models.NotificationKind` (with a migration),
+write a module here with its rules reading that app's selectors, and import it in
+`RULE_MODULES` below.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ RULE_MODULES = (
     "alwaysevents.reporting.reminders.measurement",
     "alwaysevents.reporting.reminders.programmes",
     "alwaysevents.reporting.reminders.coproduction",
+    "alwaysevents.reporting.reminders.accreditation",
 )
 
 
@@ -41,7 +48,7 @@ class Reminder:
 
     kind: str
     recipient_id: int
-    organisation_id: int
+    organisation_id: int | None
     period: str
     subject: str
     message: str
@@ -159,3 +166,70 @@ def reminders_due(
                         (reminder.recipient_id, reminder.kind, reminder.period), reminder
                     )
     return [found[key] for key in sorted(found)]
+
+
+# --- programme-wide reminders (people who are not members, such as reviewers) ----------------
+
+
+@dataclass
+class ProgrammeContext:
+    """What every programme-wide rule gets: the programme's today (in the default timezone)."""
+
+    today: dt.date
+    now: dt.datetime = field(default_factory=timezone.now)
+
+    def path(self, name: str, **kwargs: Any) -> str:
+        from django.urls import reverse
+
+        return reverse(name, kwargs=kwargs or None)
+
+
+ProgrammeRule = Callable[[ProgrammeContext], Iterable[Reminder]]
+_PROGRAMME_RULES: dict[str, list[ProgrammeRule]] = {}
+
+
+def programme_reminder_rule(kind: str) -> Callable[[ProgrammeRule], ProgrammeRule]:
+    """Register a programme-wide rule producing reminders of `kind` (organisation None)."""
+    from alwaysevents.reporting.models import NotificationKind
+
+    if kind not in NotificationKind.values:
+        raise ValueError(f"Add {kind!r} to NotificationKind before registering a rule for it.")
+
+    def register(rule: ProgrammeRule) -> ProgrammeRule:
+        _PROGRAMME_RULES.setdefault(kind, [])
+        if rule not in _PROGRAMME_RULES[kind]:
+            _PROGRAMME_RULES[kind].append(rule)
+        return rule
+
+    return register
+
+
+def registered_programme_rules() -> dict[str, list[ProgrammeRule]]:
+    for module in RULE_MODULES:
+        importlib.import_module(module)
+    return {kind: list(rules) for kind, rules in _PROGRAMME_RULES.items()}
+
+
+def programme_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date for programme-wide reminders."""
+    return (now or timezone.now()).astimezone(ZoneInfo(settings.REMINDERS_DEFAULT_TIMEZONE)).date()
+
+
+def programme_reminders_due(
+    *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> list[Reminder]:
+    """Every programme-wide reminder due today, for active users only, in a stable order."""
+    from django.contrib.auth import get_user_model
+
+    context = ProgrammeContext(today=today or programme_today(now), now=now or timezone.now())
+    found: dict[tuple[int, str, str], Reminder] = {}
+    for _kind, rules in registered_programme_rules().items():
+        for rule in rules:
+            for reminder in rule(context):
+                found.setdefault((reminder.recipient_id, reminder.kind, reminder.period), reminder)
+    active = set(
+        get_user_model()
+        .objects.filter(pk__in={key[0] for key in found}, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    return [found[key] for key in sorted(found) if key[0] in active]

@@ -4,11 +4,13 @@
 sponsors, the vision and aim, stage and progress score (with the change since the last report),
 each measure with its variation and assurance icons and its chart (the same server-side SVG the
 measure page shows), the PDSA cycles of the month and their decisions, the co-production
-summary and the challenges that ask for the sponsor. Accreditation status is a slot for the
-accreditation app to fill in; until it does, the report says it is not available yet.
+summary, the challenges that ask for the sponsor, and the accreditation status (state, date of
+the decision, expiry of the certificate, from `accreditation_status_for_events`; the status when
+the report is generated, which for the monthly run is the first of the next month).
 
 Queries: a fixed number for the sponsor (events, measures with points, phases and PDSA
-annotations, cycles of the month, challenges) plus two per event for its co-production profile.
+annotations, cycles of the month, challenges, accreditation status) plus two per event for its
+co-production profile.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from accreditation.selectors import accreditation_status_for_events
 from alwaysevents.exceptions import DomainError
 from coproduction.selectors.involvement import coproduction_profile
 from measurement import spc
@@ -110,6 +113,65 @@ class CycleLine:
     summary: str
 
 
+#: What a board member reads for a submission on its way.
+IN_PROGRESS_TEXT = {
+    "submitted": "Submitted for accreditation; waiting for the review to start.",
+    "returned": "Returned to the team as incomplete; the team can complete it and submit again.",
+    "under_review": "Submitted for accreditation; the reviewers are assessing it.",
+    "information_requested": (
+        "Submitted for accreditation; the reviewers have asked the team for more information."
+    ),
+    "moderation": "Submitted for accreditation; the reviews are done and the decision is due.",
+}
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+@dataclass(frozen=True)
+class AccreditationLine:
+    """An event's accreditation as the report shows it."""
+
+    state: str
+    state_label: str
+    decided_on: dt.date | None
+    expires_on: dt.date | None
+    #: The date the report was written: "expires soon" is counted from it.
+    as_of: dt.date
+
+    @property
+    def expires_soon(self) -> bool:
+        from django.conf import settings
+
+        if self.expires_on is None or self.state != "accredited":
+            return False
+        return (self.expires_on - self.as_of).days <= settings.REMINDER_ACCREDITATION_EXPIRY_DAYS
+
+    @property
+    def text(self) -> str:
+        decided = f" on {_day(self.decided_on)}" if self.decided_on else ""
+        if self.state == "accredited":
+            line = f"Accredited{decided}"
+            if self.expires_on:
+                line += f"; the certificate is valid until {_day(self.expires_on)}"
+                if self.expires_soon:
+                    line += ", so the team should apply again now to stay accredited"
+            return line + "."
+        if self.state == "not_yet_accredited":
+            return f"Not yet accredited: decided{decided}. The team can apply again."
+        if self.state == "lapsed":
+            ended = f" on {_day(self.expires_on)}" if self.expires_on else ""
+            return f"The accreditation has lapsed: it expired{ended}."
+        if self.state == "withdrawn":
+            return "The last submission was withdrawn."
+        if self.state == "awaiting_sign_off":
+            return "The submission is waiting for the executive sponsor to sign it off."
+        if self.state == "draft":
+            return "The team is preparing a submission (draft)."
+        return IN_PROGRESS_TEXT.get(self.state, f"In progress: {self.state_label.lower()}.")
+
+
 @dataclass(frozen=True)
 class ChallengeLine:
     area: str
@@ -137,8 +199,8 @@ class EventSection:
     cycles: tuple[CycleLine, ...]
     coproduction: tuple[str, ...]
     challenges: tuple[ChallengeLine, ...]
-    #: None until the accreditation app reports a status; the report says so plainly.
-    accreditation: str | None = None
+    #: None when the event has never applied for accreditation.
+    accreditation: AccreditationLine | None = None
 
     @property
     def score_change_text(self) -> str:
@@ -241,6 +303,18 @@ def _change(score: str | None, previous: str | None) -> Decimal | None:
         return None
 
 
+def _accreditation_line(status: Any, as_of: dt.date) -> AccreditationLine | None:
+    if status is None:
+        return None
+    return AccreditationLine(
+        state=status.state,
+        state_label=status.state_label,
+        decided_on=timezone.localtime(status.decided_at).date() if status.decided_at else None,
+        expires_on=status.expires_at,
+        as_of=as_of,
+    )
+
+
 def report_content(
     *,
     membership: Membership,
@@ -280,6 +354,10 @@ def report_content(
                     days_open=max(0, (end - c.noted_on).days),
                 )
             )
+    statuses = (
+        accreditation_status_for_events(organisation=organisation, event_ids=ids) if ids else {}
+    )
+    as_of = timezone.localdate()
     score_labels = dict(ProgressScore.Score.choices)
     sections = []
     for event in events:
@@ -322,6 +400,7 @@ def report_content(
                 ),
                 coproduction=coproduction_profile(event=event).summary,
                 challenges=tuple(challenges.get(event.pk, [])),
+                accreditation=_accreditation_line(statuses.get(event.pk), as_of),
             )
         )
     return ReportContent(

@@ -102,6 +102,7 @@ def sponsor_report_generate(*, membership: Membership, period: str) -> SponsorRe
                     for m in e.measures
                 ],
                 "challenges": [[c.area, c.text] for c in e.challenges],
+                "accreditation": e.accreditation.text if e.accreditation else "",
             }
             for e in content.events
         ],

@@ -26,7 +26,10 @@ class Command(BaseCommand):
         app.conf.task_always_eager = True  # every fanned-out send runs here, in order
         try:
             organisations = tasks.reminders_daily_task()
-            self.stdout.write(f"Reminders worked out for {organisations} organisation(s).")
+            self.stdout.write(
+                f"Reminders worked out for {organisations} organisation(s) and, programme-wide, "
+                "for accreditation reviewers."
+            )
             if digest:
                 tasks.staff_digest_weekly_task()
                 self.stdout.write("Staff digest worked out.")
