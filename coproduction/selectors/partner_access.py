@@ -8,6 +8,7 @@ queries each, whatever the number of events or activities.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from coproduction.models import (
     PartnerMembership,
     PartnerSignOff,
 )
-from programmes.models import Stage
+from programmes.models import Invitation, Stage
 
 # Where the event is, in words a patient or carer would use.
 STAGE_WORDS = {
@@ -226,3 +227,12 @@ def partner_sign_in_status(*, partner: Partner) -> SignInStatus:
         invited_email=invitation.invitation.email if invitation else "",
         invited_at=invitation.invitation.created_at if invitation else None,
     )
+
+
+def partner_invitation_access_flags(invitations: Sequence[Invitation]) -> dict[int, str]:
+    """ "Access needs" beside each waiting sign-in invitation whose partner has any (one query),
+    so the organisation admin sees the flag wherever the partner appears."""
+    links = PartnerInvitation.objects.filter(
+        invitation_id__in=[invitation.pk for invitation in invitations]
+    ).select_related("partner")
+    return {link.invitation_id: "Access needs" for link in links if link.partner.has_access_needs}

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from alwaysevents.views import ServiceFormMixin
-from programmes import selectors, services
+from programmes import invitation_flags, selectors, services
 from programmes.forms import InvitationForm, MembershipRoleForm
 from programmes.models import STAFF_ROLES, Invitation, Membership, Role
 from programmes.permissions import MEMBER_MANAGERS, can_create_event, can_manage_members
@@ -53,7 +53,11 @@ class MembershipListView(OrganisationViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["memberships"] = selectors.membership_list(organisation=self.organisation)
-        context["invitations"] = selectors.invitation_list_open(organisation=self.organisation)
+        invitations = list(selectors.invitation_list_open(organisation=self.organisation))
+        flags = invitation_flags.flags_for(invitations)
+        for invitation in invitations:
+            invitation.flags = flags.get(invitation.pk, [])  # type: ignore[attr-defined]
+        context["invitations"] = invitations
         context["changes"] = selectors.role_change_list(organisation=self.organisation)
         context["role_choices"] = Role.choices
         return context

@@ -689,3 +689,18 @@ def test_a_partner_is_never_offered_as_a_person(
             staff=[pat],
             partners=[],
         )
+
+
+def test_a_waiting_partner_invitation_shows_their_access_needs_flag(
+    event, partner, editor, org_admin, client_for, django_capture_on_commit_callbacks
+):
+    people = reverse("programmes:membership-list", kwargs={"org_slug": event.organisation.slug})
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(editor).post(invite_url(event, partner))
+    row = re.search(r"<td>pat@example.org(.*?)</td>", client_for(org_admin).get(people).text)
+    assert row is not None and "Access needs" not in row.group(1)
+
+    partner.access_needs_other = "Needs the agenda a week ahead"
+    partner.save()
+    row = re.search(r"<td>pat@example.org(.*?)</td>", client_for(org_admin).get(people).text)
+    assert row is not None and "Access needs" in row.group(1)
