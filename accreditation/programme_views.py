@@ -6,12 +6,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -23,53 +21,43 @@ from accreditation.forms import (
     EmptyForm,
 )
 from accreditation.models import CriteriaVersion, Criterion
-from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import ProgrammeViewMixin
-from alwaysevents.views import add_domain_error
+from alwaysevents.views import ActionPostMixin
 
 
 def version_url(version: CriteriaVersion) -> str:
     return reverse("accreditation:criteria-version", kwargs={"number": version.number})
 
 
-class _PostedForms(ProgrammeViewMixin, TemplateView):
-    """A page of small forms posted with an `action` field; a DomainError shows on the form."""
+class _PostedForms(ProgrammeViewMixin, ActionPostMixin, TemplateView):
+    """A page of small forms posted with an `action` field (`ActionPostMixin`); each
+    `perform_<action>(form)` returns the message and where to go."""
 
-    forms_by_action: dict[str, type[forms.Form]] = {}
+    actions: ClassVar[dict[str, type[forms.Form]]] = {}
+    unknown_action_404 = True
 
     def make_form(self, name: str, data: Any = None) -> forms.Form:
-        return self.forms_by_action[name](data=data, prefix=name, **self.form_kwargs(name))
+        return self.actions[name](data=data, prefix=name, **self.form_kwargs(name))
 
     def form_kwargs(self, name: str) -> dict[str, Any]:
         return {"initial": {}}
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        name = request.POST.get("action", "")
-        if name not in self.forms_by_action:
-            raise Http404("Unknown action.")
-        form = self.make_form(name, request.POST)
-        if form.is_valid():
-            try:
-                message, url = getattr(self, f"perform_{name}")(form)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, message)
-                return redirect(url)
-        return self.render_to_response(self.get_context_data(bound={name: form}))
+    def bind_action(self, name: str, data: Any) -> forms.Form:
+        return self.make_form(name, data)
+
+    def run_action(self, name: str, form: Any) -> tuple[str, str | None]:
+        return getattr(self, f"perform_{name}")(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         bound = kwargs.pop("bound", {})
         context = super().get_context_data(**kwargs)
-        context["forms"] = {
-            name: bound.get(name) or self.make_form(name) for name in self.forms_by_action
-        }
+        context["forms"] = {name: bound.get(name) or self.make_form(name) for name in self.actions}
         return context
 
 
 class CriteriaVersionListView(_PostedForms):
     template_name = "accreditation/criteria_version_list.html"
-    forms_by_action = {"create": CriteriaVersionCreateForm}
+    actions = {"create": CriteriaVersionCreateForm}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -92,7 +80,7 @@ class CriteriaVersionListView(_PostedForms):
 
 class CriteriaVersionDetailView(_PostedForms):
     template_name = "accreditation/criteria_version_detail.html"
-    forms_by_action = {
+    actions = {
         "version": CriteriaVersionForm,
         "add": CriterionForm,
         "edit": CriterionForm,

@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -45,10 +44,9 @@ from accreditation.review_forms import (
 from accreditation.services import decision as decision_services
 from accreditation.services import review as review_services
 from accreditation.team_views import SubmissionMixin
-from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import ProgrammeViewMixin
 from alwaysevents.tenancy.scope import across_organisations
-from alwaysevents.views import add_domain_error
+from alwaysevents.views import ActionPostMixin
 
 
 def _criteria(submission: Submission) -> list[Criterion]:
@@ -59,37 +57,13 @@ def _criteria(submission: Submission) -> list[Criterion]:
     )
 
 
-class _ActionsMixin:
-    """POSTs name an `action`; `perform_<action>(data)` returns (bound form or None, message).
+class _ActionsMixin(ActionPostMixin):
+    """`ActionPostMixin` with `perform_<action>(form)` returning (message, url or None)."""
 
-    A `DomainError` becomes an error on the form, which is shown again with what was typed.
-    """
-
-    request: HttpRequest
     actions: ClassVar[tuple[str, ...]] = ()
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        action = self.action_of(request)
-        if action not in self.actions:
-            return HttpResponseBadRequest("Unknown action.")
-        form = self.bind(action, request.POST)
-        if form.is_valid():
-            try:
-                message, url = getattr(self, f"perform_{action}")(form)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, message)
-                return redirect(url or request.path)
-        return self.render_to_response(  # type: ignore[attr-defined]
-            self.get_context_data(bound={action: form})  # type: ignore[attr-defined]
-        )
-
-    def action_of(self, request: HttpRequest) -> str:
-        return request.POST.get("action", "")
-
-    def bind(self, action: str, data: Any) -> forms.Form:
-        raise NotImplementedError  # pragma: no cover
+    def run_action(self, name: str, form: Any) -> tuple[str, str | None]:
+        return getattr(self, f"perform_{name}")(form)
 
 
 # --- reviewers ----------------------------------------------------------------------------------
@@ -134,7 +108,7 @@ class ReviewDetailView(_ReviewerAssignmentMixin, _ActionsMixin, TemplateView):
             return ["accreditation/review_declare.html"]
         return ["accreditation/review_detail.html"]
 
-    def bind(self, action: str, data: Any) -> forms.Form:
+    def bind_action(self, action: str, data: Any) -> forms.Form:
         assignment = self.assignment
         if action == "declare":
             if not perms.can_declare_conflicts(self.request.user, assignment):  # type: ignore[arg-type]
@@ -300,7 +274,7 @@ class SubmissionManageView(_ProgrammeSubmissionMixin, _ActionsMixin, TemplateVie
     template_name = "accreditation/programme_submission.html"
     actions = ("assign", "release", "ask", "return")
 
-    def bind(self, action: str, data: Any) -> forms.Form:
+    def bind_action(self, action: str, data: Any) -> forms.Form:
         if action == "return":
             return ReturnForm(data, prefix="return")
         if action == "assign":
@@ -377,7 +351,7 @@ class ModerationView(_ProgrammeSubmissionMixin, _ActionsMixin, TemplateView):
     template_name = "accreditation/programme_moderate.html"
     actions = ("decide",)
 
-    def bind(self, action: str, data: Any) -> forms.Form:
+    def bind_action(self, action: str, data: Any) -> forms.Form:
         return DecisionForm(data, criteria=_criteria(self.submission))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -428,7 +402,7 @@ class TeamReviewView(SubmissionMixin, _ActionsMixin, TemplateView):
     template_name = "accreditation/submission_review.html"
     actions = ("answer",)
 
-    def bind(self, action: str, data: Any) -> forms.Form:
+    def bind_action(self, action: str, data: Any) -> forms.Form:
         if not perms.can_answer_information(self.membership, self.submission):
             raise PermissionDenied("Only the team lead or organisation admin can answer.")
         return InformationAnswerForm(data)

@@ -1,15 +1,23 @@
-"""Project-level views: the role-aware home page, error pages, and a shared form helper."""
+"""Project-level views: the role-aware home page, error pages, and shared form helpers."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseBase,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views import View
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
 
 from alwaysevents.exceptions import DomainError
 
@@ -41,6 +49,48 @@ class ServiceFormMixin:
 def add_domain_error(form: BaseForm, error: DomainError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+class ActionPostMixin(TemplateResponseMixin, ContextMixin):
+    """A page of several small forms, each posted with a hidden `action` field.
+
+    The view lists its `actions`, binds the posted one's form in `bind_action(name, data)`
+    (raising PermissionDenied when the person may not use it) and runs it in
+    `run_action(name, form)`, which calls one service and returns the success message and
+    where to go next (None: this page again). A `DomainError` becomes an error on the form,
+    which is shown again with what was typed: `get_context_data(bound={name: form})`.
+    """
+
+    request: HttpRequest
+    actions: ClassVar[Collection[str]] = ()
+    # An unknown action: a bad request, or (`unknown_action_404`) not found.
+    unknown_action_404: ClassVar[bool] = False
+
+    if TYPE_CHECKING:
+
+        def bind_action(self, name: str, data: Any) -> BaseForm: ...
+
+        def run_action(self, name: str, form: Any) -> tuple[str, str | None]: ...
+
+    def action_of(self, request: HttpRequest) -> str:
+        return request.POST.get("action", "")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        name = self.action_of(request)
+        if name not in self.actions:
+            if self.unknown_action_404:
+                raise Http404("Unknown action.")
+            return HttpResponseBadRequest("Unknown action.")
+        form = self.bind_action(name, request.POST)
+        if form.is_valid():
+            try:
+                message, url = self.run_action(name, form)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(url or request.path)
+        return self.render_to_response(self.get_context_data(bound={name: form}))
 
 
 class HomeView(View):

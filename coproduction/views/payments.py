@@ -25,7 +25,7 @@ from django.views.generic import TemplateView
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
-from alwaysevents.views import add_domain_error
+from alwaysevents.views import ActionPostMixin, add_domain_error
 from coproduction import permissions as cp_permissions
 from coproduction.forms import (
     ClaimForm,
@@ -53,13 +53,13 @@ def _handles(membership: Membership, event: AlwaysEvent) -> bool:
 # --- the organisation's rates and limit ---------------------------------------------------------
 
 
-class PaymentSettingsView(OrganisationViewMixin, TemplateView):
+class PaymentSettingsView(OrganisationViewMixin, ActionPostMixin, TemplateView):
     """Payment rates by level of involvement, with the dates they apply from, and the limit up
     to which team leads approve claims. Organisation admins only."""
 
     template_name = "coproduction/payment_settings.html"
     allowed_roles = frozenset({Role.ORGANISATION_ADMIN})
-    forms_by_action: ClassVar[dict[str, type[forms.Form]]] = {
+    actions: ClassVar[dict[str, type[forms.Form]]] = {
         "rate": PaymentRateForm,
         "settings": PaymentSettingsForm,
     }
@@ -70,32 +70,21 @@ class PaymentSettingsView(OrganisationViewMixin, TemplateView):
             "rate": {"effective_from": timezone.localdate()},
             "settings": {"team_lead_approval_limit": settings.team_lead_approval_limit},
         }
-        return self.forms_by_action[name](data=data, initial=initial[name], prefix=name)
+        return self.actions[name](data=data, initial=initial[name], prefix=name)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         bound: dict[str, forms.Form] = kwargs.pop("bound", {})
         context = super().get_context_data(**kwargs)
-        context["forms"] = {
-            name: bound.get(name) or self.build_form(name) for name in self.forms_by_action
-        }
+        context["forms"] = {name: bound.get(name) or self.build_form(name) for name in self.actions}
         context["rates"] = selectors.payment_rate_list(organisation=self.organisation)
         context["settings"] = services.payment_settings(organisation=self.organisation)
         return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        name = request.POST.get("action", "")
-        if name not in self.forms_by_action:
-            return HttpResponseBadRequest("Unknown action.")
-        form = self.build_form(name, data=request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(name, form)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, message)
-                return redirect(request.path)
-        return self.render_to_response(self.get_context_data(bound={name: form}))
+    def bind_action(self, name: str, data: Any) -> forms.Form:
+        return self.build_form(name, data=data)
+
+    def run_action(self, name: str, form: forms.Form) -> tuple[str, str | None]:
+        return self.perform(name, form), None
 
     def perform(self, name: str, form: forms.Form) -> str:
         data = form.cleaned_data

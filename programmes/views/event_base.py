@@ -7,16 +7,13 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
-from alwaysevents.views import add_domain_error
+from alwaysevents.views import ActionPostMixin
 from programmes import permissions, selectors
 from programmes.models import AlwaysEvent, Membership
 
@@ -87,12 +84,12 @@ class EventMixin(OrganisationViewMixin):
         return context
 
 
-class ActionFormsView(EventMixin, TemplateView):
+class ActionFormsView(EventMixin, ActionPostMixin, TemplateView):
     """A page of several small forms, each posted with a hidden `action` field.
 
     Subclasses list `actions = {name: (form class, permission)}` and write
-    `perform_<name>(form)`, which calls one service and returns the success message. A
-    `DomainError` becomes an error on the form, which is shown again with what was typed.
+    `perform_<name>(form)`, which calls one service and returns the success message
+    (`ActionPostMixin` does the posting).
     """
 
     actions: ClassVar[dict[str, tuple[type[forms.BaseForm], Permission]]] = {}
@@ -124,18 +121,9 @@ class ActionFormsView(EventMixin, TemplateView):
     def perform(self, name: str, form: Any) -> str:
         return getattr(self, f"perform_{name}")(form)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        name = request.POST.get("action", "")
-        if name not in self.actions:
-            return HttpResponseBadRequest("Unknown action.")
+    def bind_action(self, name: str, data: Any) -> forms.BaseForm:
         self.check(self.actions[name][1])
-        form = self.build_form(name, data=request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(name, form)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, message)
-                return redirect(self.next_url or request.path)
-        return self.render_to_response(self.get_context_data(bound={name: form}))
+        return self.build_form(name, data=data)
+
+    def run_action(self, name: str, form: Any) -> tuple[str, str | None]:
+        return self.perform(name, form), self.next_url
