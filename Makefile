@@ -90,7 +90,7 @@ typecheck: install ## mypy with django-stubs.
 
 .PHONY: bench
 bench: install ## Run the benchmarks under bench/ (prints ratios measured side by side).
-	@set -euo pipefail; for f in bench/bench_*.py; do echo "== $$f"; $(TEST_ENV) $(BIN)/python $$f; done
+	@set -euo pipefail; for f in bench/bench_*.py bench/reports.py; do echo "== $$f"; $(TEST_ENV) $(BIN)/python $$f; done
 
 .PHONY: clean
 clean: ## Remove the local database, queue and collected static files (keeps .venv).

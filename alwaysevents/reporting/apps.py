@@ -10,3 +10,8 @@ class ReportingConfig(AppConfig):
     name = "alwaysevents.reporting"
     label = "reporting"
     verbose_name = "Reporting"
+
+    def ready(self) -> None:
+        from alwaysevents.reporting import versions
+
+        versions.connect()

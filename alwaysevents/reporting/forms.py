@@ -5,6 +5,10 @@ from typing import Any
 from django import forms
 
 from alwaysevents.reporting.models import Channel, DigestFrequency, NotificationKind
+from programmes import selectors
+from programmes.models import Cohort, Stage
+
+SELECT = forms.Select(attrs={"class": "form-select"})
 
 HELP = {
     NotificationKind.MEASURE_DATA_DUE: "For team leads, when a measure's next figure is due.",
@@ -37,3 +41,26 @@ class NotificationPreferencesForm(forms.Form):
 
     def channels(self) -> dict[str, str]:
         return {kind: self.cleaned_data[kind] for kind in NotificationKind.values}
+
+
+class DashboardFilterForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="Stage", choices=[("", "Any stage"), *Stage.choices], required=False, widget=SELECT
+    )
+    service = forms.ChoiceField(label="Service or team", required=False, widget=SELECT)
+    cohort = forms.ModelChoiceField(
+        label="Cohort",
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label="Any cohort",
+        widget=SELECT,
+    )
+
+    def __init__(self, *args: Any, services: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        service_field = self.fields["service"]
+        assert isinstance(service_field, forms.ChoiceField)  # noqa: S101 - narrows the type
+        service_field.choices = [("", "Any service or team")] + [(s, s) for s in services]
+        cohort_field = self.fields["cohort"]
+        assert isinstance(cohort_field, forms.ModelChoiceField)  # noqa: S101
+        cohort_field.queryset = selectors.cohort_list().order_by("name")

@@ -8,9 +8,11 @@ from alwaysevents.reporting.models.notifications import (
     NotificationPreference,
 )
 from alwaysevents.reporting.models.reports import SponsorReport
+from alwaysevents.reporting.models.versions import DataVersion
 
 __all__ = [
     "Channel",
+    "DataVersion",
     "DigestFrequency",
     "Notification",
     "NotificationKind",

@@ -97,6 +97,8 @@ class SponsorDashboard:
     by_stage: list[tuple[str, int]]
     #: Open challenges that ask for the person viewing, when they sponsor events.
     needing_you: list[Challenge] = field(default_factory=list)
+    #: Open challenges asking for each executive sponsor (by user id), in event order.
+    needing_sponsor: dict[int, list[Challenge]] = field(default_factory=dict)
     show_accreditation: bool = False
     #: The events whose cards are shown: those on the page asked for (all when not paged).
     cards: list[EventRow] = field(default_factory=list)
@@ -290,16 +292,15 @@ def sponsor_dashboard(
         )
     counts = Counter(event.stage for event in events)
     by_stage = [(label, counts[value]) for value, label in Stage.choices if counts[value]]
-    needing_you = [
-        challenge
-        for event in events
-        if viewer is not None and event.executive_sponsor_id == viewer.pk
-        for challenge in challenges[event.pk]
-    ]
+    needing_sponsor: dict[int, list[Challenge]] = {}
+    for event in events:
+        if event.executive_sponsor_id is not None and challenges[event.pk]:
+            needing_sponsor.setdefault(event.executive_sponsor_id, []).extend(challenges[event.pk])
     return SponsorDashboard(
         rows=rows,
         by_stage=by_stage,
-        needing_you=needing_you,
+        needing_you=needing_sponsor.get(viewer.pk, []) if viewer is not None else [],
+        needing_sponsor=needing_sponsor,
         show_accreditation=accreditation is not None,
         cards=[row for row in rows if row.page == page],
         page=page,

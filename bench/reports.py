@@ -1,6 +1,7 @@
-"""Monthly sponsor reports: generate and render them for 200 sponsors, with one worker and two.
+"""Issue 7's benchmark: monthly sponsor reports for 200 sponsors with one worker and two, their
+peak memory, and the dashboard against a trivial page, in one run.
 
-Run with `make bench`. Uses a throwaway SQLite file database (or DATABASE_URL if set). Builds
+Run with `make bench` (or `.venv/bin/python bench/reports.py`). Uses a throwaway SQLite file database (or DATABASE_URL if set). Builds
 demo-like data at scale: `seed_demo --scale N` organisations, each with a sponsor who sponsors
 two events with a vision, aim and progress scores, two monthly measures of 24 points with a
 target, PDSA cycles in the month, a challenge for the sponsor and an involvement activity.
@@ -9,7 +10,9 @@ Prints, for the report of one month (content read through the selectors, HTML, P
 - reports a second with one worker process, and with two (each process its own connection);
   the ratio (target: two workers at least 1.8 times one);
 - peak memory for 50 and for 200 sponsors in a fresh process each, streaming one report at a
-  time (target: it does not grow with the number of sponsors).
+  time (target: it does not grow with the number of sponsors);
+- then the dashboard for 50 events against a trivial signed-in page (`bench/dashboard.py`,
+  target: within 5 times).
 
 `BENCH_REPORT_SPONSORS` (default 200) makes the run smaller for a quick look.
 """
@@ -282,3 +285,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    import dashboard  # bench/dashboard.py, beside this file
+
+    dashboard.figures()
