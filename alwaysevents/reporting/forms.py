@@ -32,9 +32,14 @@ class NotificationPreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        required = NotificationKind.cannot_be_turned_off()
         for kind in NotificationKind:
+            choices, help_text = Channel.choices, HELP.get(kind, "")
+            if kind in required:
+                choices = [(v, label) for v, label in choices if v != Channel.NONE]
+                help_text += " It cannot be turned off: choose how it reaches you."
             self.fields[kind.value] = forms.ChoiceField(
-                label=kind.label, choices=Channel.choices, help_text=HELP.get(kind, "")
+                label=kind.label, choices=choices, help_text=help_text
             )
         # The digest frequency reads best after the digest's own channel.
         self.order_fields([*NotificationKind.values, "digest_frequency"])

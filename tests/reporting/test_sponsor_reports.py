@@ -277,3 +277,42 @@ def test_acknowledgement_rate_per_organisation_and_overall(
 def test_acknowledgement_rate_is_one_query(report_world, django_assert_num_queries):
     with django_assert_num_queries(1):
         acknowledgement_rate()
+
+
+def test_a_sponsor_who_turned_the_email_off_still_gets_the_report_in_the_app(
+    report_world, client_for, org_admin, settings
+):
+    from alwaysevents.reporting.models import Channel, NotificationPreference
+
+    sponsor = report_world.sponsor
+    # Stored before the choice was taken away, or written by hand: read as "in the app only".
+    NotificationPreference.objects.create(
+        user=sponsor, kind=NotificationKind.MONTHLY_REPORT, channel=Channel.NONE
+    )
+    monthly_reports_task.delay(period=PERIOD)
+    assert sponsor.email not in emails_by_recipient()
+    notification = Notification.objects.get(recipient=sponsor, kind=NotificationKind.MONTHLY_REPORT)
+    assert notification.channel == Channel.IN_APP  # in their list of notifications
+    (report,) = [r for r in reports() if r.sponsor_id == sponsor.pk]
+    assert report.sent_at is not None  # delivered, so the acknowledgement clock runs
+    page = client_for(org_admin).get(f"/o/{report_world.organisation.slug}/reports/")
+    assert "In the app only (the sponsor turned the email off)" in page.content.decode()
+    detail = client_for(sponsor).get(f"/o/{report_world.organisation.slug}/reports/{report.pk}/")
+    assert ", in the app only (the sponsor turned the email off)." in detail.content.decode()
+    # Unacknowledged past the deadline, it is escalated as any other report.
+    with across_organisations():
+        SponsorReport.objects.filter(pk=report.pk).update(
+            sent_at=timezone.now() - dt.timedelta(days=settings.REPORT_ACKNOWLEDGE_DAYS + 1)
+        )
+    mail.outbox.clear()
+    report_escalations_task.delay()
+    assert [m.to for m in mail.outbox] == [[org_admin.email]]
+
+
+def test_an_emailed_report_says_so(report_world, client_for):
+    monthly_reports_task.delay(period=PERIOD)
+    (report,) = [r for r in reports() if r.sponsor_id == report_world.sponsor.pk]
+    detail = client_for(report_world.sponsor).get(
+        f"/o/{report_world.organisation.slug}/reports/{report.pk}/"
+    )
+    assert ", by email." in detail.content.decode()

@@ -143,3 +143,23 @@ def test_list_runs_a_constant_number_of_queries(client_for, editor, django_asser
         notify(editor, n)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(LIST)
+
+
+def test_the_monthly_report_and_its_escalation_cannot_be_turned_off(client_for, sponsor):
+    client = client_for(sponsor)
+    page = client.get(PREFERENCES).content.decode()
+    assert page.count("It cannot be turned off: choose how it reaches you.") == 2
+    data = dict.fromkeys(NotificationKind.values, Channel.NONE)
+    data["digest_frequency"] = "weekly"
+    response = client.post(PREFERENCES, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not NotificationPreference.objects.filter(user=sponsor).exists()
+    data[NotificationKind.MONTHLY_REPORT] = Channel.IN_APP
+    data[NotificationKind.REPORT_ESCALATION] = Channel.EMAIL
+    assert client.post(PREFERENCES, data).status_code == 302
+    chosen = dict(
+        NotificationPreference.objects.filter(user=sponsor).values_list("kind", "channel")
+    )
+    assert chosen[NotificationKind.MONTHLY_REPORT] == Channel.IN_APP
+    assert chosen[NotificationKind.PDSA_OVERDUE] == Channel.NONE  # the rest can be turned off

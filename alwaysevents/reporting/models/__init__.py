@@ -6,6 +6,7 @@ from alwaysevents.reporting.models.notifications import (
     Notification,
     NotificationKind,
     NotificationPreference,
+    effective_channel,
 )
 from alwaysevents.reporting.models.reports import SponsorReport
 from alwaysevents.reporting.models.versions import DataVersion
@@ -18,4 +19,5 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "SponsorReport",
+    "effective_channel",
 ]

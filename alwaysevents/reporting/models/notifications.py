@@ -22,6 +22,13 @@ class NotificationKind(models.TextChoices):
     MONTHLY_REPORT = "monthly_report", "Monthly progress report"
     REPORT_ESCALATION = "report_escalation", "Progress report not acknowledged"
 
+    @classmethod
+    def cannot_be_turned_off(cls) -> frozenset[str]:
+        """Kinds a person chooses how to receive but cannot refuse: the sponsor is asked to
+        acknowledge each monthly report, and the admins are told when they have not. "Do not
+        notify me" is read as "in the app only" for these."""
+        return frozenset({cls.MONTHLY_REPORT.value, cls.REPORT_ESCALATION.value})
+
 
 class Channel(models.TextChoices):
     """How a person wants one kind of notification."""
@@ -38,6 +45,16 @@ class Channel(models.TextChoices):
     @classmethod
     def with_in_app(cls) -> frozenset[str]:
         return frozenset({cls.BOTH.value, cls.IN_APP.value})
+
+
+def effective_channel(kind: str, chosen: str | None) -> str:
+    """The channel a notification of `kind` goes by, from the person's choice (None: no choice
+    made, email and in the app). "Do not notify me" is "in the app only" for the kinds that
+    cannot be turned off."""
+    channel = chosen or Channel.BOTH.value
+    if channel == Channel.NONE and kind in NotificationKind.cannot_be_turned_off():
+        return Channel.IN_APP.value
+    return channel
 
 
 class DigestFrequency(models.TextChoices):

@@ -71,3 +71,8 @@ class SponsorReport(OrganisationOwned):
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def notification_period(self) -> str:
+        """The `period` of its monthly-report notification (the exactly-once ledger's key)."""
+        return f"org-{self.organisation_id}:{self.period}"

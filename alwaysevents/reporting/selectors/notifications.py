@@ -12,6 +12,7 @@ from alwaysevents.reporting.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
+    effective_channel,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def notification_unread_count(*, user: User) -> int:
 def notification_preference_map(*, user: User) -> dict[str, str]:
     """{kind: channel} for every kind, defaults filled in (one query)."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
-    return {kind: chosen.get(kind, Channel.BOTH.value) for kind in NotificationKind.values}
+    return {kind: effective_channel(kind, chosen.get(kind)) for kind in NotificationKind.values}
 
 
 def digest_frequency_for_user(*, user: User) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from alwaysevents.reporting.models import SponsorReport
+from alwaysevents.reporting.models import Notification, NotificationKind, SponsorReport
 from alwaysevents.tenancy.scope import across_organisations
 from programmes.models import Role
 
@@ -53,6 +54,35 @@ def report_get(*, membership: Membership, pk: int) -> SponsorReport:
 def report_pdf(*, membership: Membership, pk: int) -> tuple[SponsorReport, bytes]:
     report = _readable(membership).defer("html").get(pk=pk)
     return report, bytes(report.pdf)
+
+
+def report_deliveries(reports: Iterable[SponsorReport]) -> dict[int, str]:
+    """How each sent report reached its sponsor, in words: "by email", "in the app only (the
+    sponsor turned the email off)" or "email not delivered yet" (its send is being retried).
+    One query, on the notification ledger."""
+    sent = [r for r in reports if r.sent_at is not None]
+    if not sent:
+        return {}
+    ledger = {
+        (n.recipient_id, n.period): n
+        for n in Notification.objects.filter(
+            kind=NotificationKind.MONTHLY_REPORT,
+            recipient_id__in={r.sponsor_id for r in sent},
+            period__in={r.notification_period for r in sent},
+        )
+    }
+    found: dict[int, str] = {}
+    for report in sent:
+        notification = ledger.get((report.sponsor_id, report.notification_period))
+        if notification is None:
+            continue  # sent before the ledger kept it (nothing to say)
+        if notification.emailed_at is not None:
+            found[report.pk] = "by email"
+        elif not notification.wants_email:
+            found[report.pk] = "in the app only (the sponsor turned the email off)"
+        else:
+            found[report.pk] = "email not delivered yet"
+    return found
 
 
 def report_latest_unacknowledged(*, membership: Membership) -> SponsorReport | None:

@@ -16,7 +16,9 @@ context, url="", organisation=None, summary="", attachments=()) -> Notification 
      after a crashed worker's lease expires the retry sends.
 2. **Preferences.** The person's channel for the kind (`NotificationPreference`, default
    email and in-app) is resolved once, when the row is written, and stored on it. In-app only
-   or none: no email. The row always stays as the ledger; the in-app list shows only rows
+   or none: no email. Kinds that cannot be turned off (`NotificationKind.cannot_be_turned_off`,
+   the monthly report and its escalation) read "none" as "in the app only". The row always
+   stays as the ledger; the in-app list shows only rows
    whose channel includes the app.
 3. **The email** is an `EmailMultiAlternatives` with a plain-text part (`text_template`) and
    an HTML part (`html_template`), rendered with `context` plus `recipient`, `notification`,
@@ -60,6 +62,7 @@ from alwaysevents.reporting.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
+    effective_channel,
 )
 
 if TYPE_CHECKING:
@@ -87,7 +90,7 @@ def preferences_url() -> str:
 
 def notification_channel(*, user: User, kind: str) -> str:
     preference = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    return preference.channel if preference else Channel.BOTH.value
+    return effective_channel(kind, preference.channel if preference else None)
 
 
 def _lease() -> timedelta:

@@ -183,7 +183,7 @@ def sponsor_report_send(*, report: SponsorReport) -> Notification | None:
     notification = notification_send(
         recipient=sponsor,
         kind=NotificationKind.MONTHLY_REPORT,
-        period=f"org-{organisation.pk}:{report.period}",
+        period=report.notification_period,
         subject=f"Always Events progress report for {label}",
         text_template="reporting/email/monthly_report.txt",
         html_template="reporting/email/monthly_report.html",

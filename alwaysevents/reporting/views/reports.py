@@ -28,6 +28,7 @@ from alwaysevents.reporting.permissions import REPORT_ROLES, can_acknowledge_rep
 from alwaysevents.reporting.selectors.report import period_label
 from alwaysevents.reporting.selectors.reports import (
     can_see_all_reports,
+    report_deliveries,
     report_get,
     report_is_overdue,
     report_list,
@@ -60,6 +61,7 @@ class ReportListView(ReportMixin, TemplateView):
             self.request.GET.get("page")
         )
         reports = list(page.object_list)
+        deliveries = report_deliveries(reports)
         context["page_obj"] = page
         context["rows"] = [
             {
@@ -67,6 +69,7 @@ class ReportListView(ReportMixin, TemplateView):
                 "label": period_label(r.period),
                 "overdue": report_is_overdue(r),
                 "deadline": acknowledge_deadline(r),
+                "delivery": deliveries.get(r.pk, ""),
             }
             for r in reports
         ]
@@ -89,6 +92,7 @@ class ReportDetailView(ReportMixin, TemplateView):
             can_acknowledge=can_acknowledge_report(self.membership, report),
             overdue=report_is_overdue(report),
             deadline=acknowledge_deadline(report),
+            delivery=report_deliveries([report]).get(report.pk, ""),
         )
         return context
 
