@@ -47,7 +47,18 @@ def test_sponsor_opens_the_latest_report_and_acknowledges_it(new_page, check_a11
     _organisation, sponsor, (_older, latest) = reports
     page: Page = new_page()
     sign_in(page, sponsor.email)
-    page.goto("/o/northfield/")
+    # Sponsors land on the dashboard, which offers the latest report waiting for them.
+    page.goto("/")
+    expect(page).to_have_url(path_is("/o/northfield/dashboard/"))
+    expect(
+        page.get_by_role("heading", name="Your progress report for October 2026")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Told the plan for the day")).to_be_visible()
+    check_a11y(page)
+    page.get_by_role("link", name="Read the report for October 2026").click()
+    expect(page).to_have_url(path_is(f"/o/northfield/reports/{latest.pk}/"))
+    page.go_back()
+
     page.get_by_role("link", name="Reports", exact=True).click()
     expect(page).to_have_url(path_is("/o/northfield/reports/"))
     expect(page.get_by_role("heading", name="Progress reports")).to_be_visible()
@@ -78,6 +89,18 @@ def test_sponsor_opens_the_latest_report_and_acknowledges_it(new_page, check_a11
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the board report (PDF)").click()
     assert download.value.suggested_filename == "always-events-report-northfield-2026-10.pdf"
+
+    # Back on the dashboard, September's report is still waiting: acknowledged there in one click.
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    expect(
+        page.get_by_role("heading", name="Your progress report for September 2026")
+    ).to_be_visible()
+    expect(page.get_by_text("Overdue").first).to_be_visible()
+    page.get_by_role("button", name="I have read the report for September 2026").click()
+    expect(page).to_have_url(path_is("/o/northfield/dashboard/"))
+    expect(page.get_by_text("the report for September 2026 is acknowledged")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Your progress report"))).to_have_count(0)
+    check_a11y(page)
 
 
 def test_email_link_acknowledges_without_signing_in(new_page, check_a11y, reports):

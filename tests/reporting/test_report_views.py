@@ -167,3 +167,45 @@ def test_link_opened_while_signed_in_as_someone_else(client_for, org_admin, repo
     assert response.status_code == 403
     assert b"another person" in response.content
     assert fresh(reports[0]).acknowledged_at is None
+
+
+def test_the_sponsor_acknowledges_the_latest_report_from_the_dashboard(
+    client_for, reports, report_world, editor
+):
+    from alwaysevents.reporting.selectors.report import period_label
+
+    dashboard = reverse("reporting:dashboard", kwargs={"org_slug": "northfield"})
+    client = client_for(report_world.sponsor)
+    label = period_label(PERIOD)
+    page = client.get(dashboard).content.decode()
+    assert f"Your progress report for {label}" in page
+    assert f'href="{url("reporting:report-detail", reports[0])}"' in page
+    response = client.post(
+        url("reporting:report-acknowledge", reports[0]), {"next": dashboard}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == dashboard
+    page = response.content.decode()
+    assert f"the report for {label} is acknowledged" in page
+    assert f"Your progress report for {label}" not in page  # nothing left waiting
+    assert fresh(reports[0]).acknowledged_at is not None
+    assert fresh(reports[1]).acknowledged_at is None  # the other sponsor's is theirs to do
+    # The team lead sponsors the other event: their own report waits on their dashboard.
+    assert f"Your progress report for {label}" in client_for(editor).get(dashboard).content.decode()
+
+
+def test_only_a_sponsor_with_a_report_waiting_is_asked_on_the_dashboard(
+    client_for, reports, report_world, org_admin
+):
+    dashboard = reverse("reporting:dashboard", kwargs={"org_slug": "northfield"})
+    assert "Your progress report" not in client_for(org_admin).get(dashboard).content.decode()
+    with across_organisations():
+        SponsorReport.objects.filter(pk=reports[0].pk).update(sent_at=None)  # not sent yet
+    page = client_for(report_world.sponsor).get(dashboard).content.decode()
+    assert "Your progress report" not in page
+
+
+def test_acknowledging_goes_back_only_to_the_dashboard(client_for, reports, report_world):
+    response = client_for(report_world.sponsor).post(
+        url("reporting:report-acknowledge", reports[0]), {"next": "https://evil.example/"}
+    )
+    assert response.url == url("reporting:report-detail", reports[0])

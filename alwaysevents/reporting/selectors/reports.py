@@ -86,9 +86,10 @@ def report_deliveries(reports: Iterable[SponsorReport]) -> dict[int, str]:
 
 
 def report_latest_unacknowledged(*, membership: Membership) -> SponsorReport | None:
+    """The newest report sent to this member and not acknowledged yet (one query)."""
     return (
         report_list(membership=membership)
-        .filter(sponsor_id=membership.user_id, acknowledged_at__isnull=True)
+        .filter(sponsor_id=membership.user_id, acknowledged_at__isnull=True, sent_at__isnull=False)
         .first()
     )
 

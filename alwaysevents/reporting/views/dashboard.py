@@ -13,6 +13,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.reporting.selectors.report import period_label
+from alwaysevents.reporting.selectors.reports import (
+    report_is_overdue,
+    report_latest_unacknowledged,
+)
+from alwaysevents.reporting.services.reports import acknowledge_deadline
 from alwaysevents.reporting.views.dashboard_body import dashboard_body, personal_parts
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from programmes import permissions, services
@@ -24,7 +30,9 @@ class DashboardView(OrganisationViewMixin, TemplateView):
     """Every member sees the whole organisation's dashboard (product.md, Users and roles).
 
     The body is cached per state of the organisation's data (`dashboard_body`); only the parts
-    that differ between people are added here, so a repeat view costs a few queries."""
+    that differ between people are added here, so a repeat view costs a few queries: the
+    challenges asking for this sponsor, the comment forms, and the person's latest report
+    waiting to be acknowledged (one query)."""
 
     template_name = "reporting/dashboard_organisation.html"
 
@@ -34,6 +42,15 @@ class DashboardView(OrganisationViewMixin, TemplateView):
         context["body"], context["needing_you"] = personal_parts(
             body, request=self.request, membership=self.membership
         )
+        # Reports go to whoever sponsors an event, whatever their role.
+        report = report_latest_unacknowledged(membership=self.membership)
+        if report is not None:
+            context["waiting_report"] = {
+                "report": report,
+                "label": period_label(report.period),
+                "deadline": acknowledge_deadline(report),
+                "overdue": report_is_overdue(report),
+            }
         return context
 
 

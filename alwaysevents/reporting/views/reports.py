@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views import View
@@ -120,6 +121,9 @@ class ReportAcknowledgeView(ReportMixin, View):
             messages.success(
                 request, f"Thank you: the report for {period_label(report.period)} is acknowledged."
             )
+        dashboard = reverse("reporting:dashboard", kwargs={"org_slug": self.organisation.slug})
+        if request.POST.get("next") == dashboard:  # acknowledged from the dashboard: back there
+            return redirect(dashboard)
         return redirect("reporting:report-detail", org_slug=self.organisation.slug, pk=report.pk)
 
 
