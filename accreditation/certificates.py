@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.models import Certificate, Decision, Snapshot
+from alwaysevents.pdf import html_to_pdf
 
 
 def certificate_facts(certificate: Certificate) -> dict[str, object]:
@@ -39,10 +40,8 @@ def certificate_facts(certificate: Certificate) -> dict[str, object]:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    from weasyprint import HTML  # heavy to import (parses its stylesheets): only when needed
-
     html = render_to_string("accreditation/certificate_pdf.html", certificate_facts(certificate))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def certificate_filename(certificate: Certificate) -> str:

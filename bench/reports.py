@@ -278,8 +278,9 @@ def main() -> None:
             f"{rss / 1024:6.1f} MiB (+{growth / 1024:.1f} MiB while rendering)"
         )
     print(
-        f"peak heap ratio {len(ids)}/{min(50, len(ids))} sponsors: {large[0] / small[0]:.2f} "
-        "(target: about 1, not growing with the number of sponsors)"
+        f"ratio {len(ids)}/{min(50, len(ids))} sponsors: peak heap {large[0] / small[0]:.2f}, "
+        f"process max RSS {large[1] / small[1]:.2f} (target: about 1, not growing with the "
+        "number of sponsors)"
     )
 
 

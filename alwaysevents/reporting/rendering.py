@@ -14,6 +14,7 @@ from html import escape, unescape
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from alwaysevents.pdf import html_to_pdf
 from alwaysevents.reporting.selectors.report import ReportContent
 
 _CSS_UNSAFE = re.compile(r"[\"\\<>\n\r]")
@@ -54,14 +55,8 @@ def pdf_document_html(content: ReportContent, body_html: str) -> str:
 
 
 def report_pdf(content: ReportContent, body_html: str) -> bytes:
-    """The board report as PDF bytes (A4). Nothing is fetched: only data: URIs are read."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    document = pdf_document_html(content, body_html)
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    pdf: bytes = HTML(string=document, base_url=None, url_fetcher=fetcher).write_pdf()
-    return pdf
+    """The board report as PDF bytes (A4); nothing is fetched (`alwaysevents.pdf`)."""
+    return html_to_pdf(pdf_document_html(content, body_html))
 
 
 def report_filename(content: ReportContent) -> str:
