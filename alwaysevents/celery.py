@@ -30,20 +30,12 @@ app.conf.beat_schedule = {
         "task": "measurement.tasks.import_previews_clear_task",
         "schedule": crontab(hour=3, minute=30),
     },
-    # Times are in CELERY_TIMEZONE (Europe/London); each organisation's task then works on
-    # that organisation's own date (alwaysevents.reporting.reminders.organisation_today).
-    "reporting.daily_reminders": {
-        "task": "alwaysevents.reporting.tasks.reminders_daily_task",
-        "schedule": crontab(hour=7, minute=0),
-    },
-    "reporting.weekly_staff_digest": {
-        "task": "alwaysevents.reporting.tasks.staff_digest_weekly_task",
-        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
-    },
-    # Sponsor reports cover last month; CELERY_TIMEZONE is Europe/London, the organisations' time.
-    "monthly-sponsor-reports": {
-        "task": "reporting.monthly_reports",
-        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    # Every hour: the organisations where it is now REMINDERS_HOUR (7 in the morning) in their
+    # own timezone get their reminders, on Mondays the staff digest and on the 1st last month's
+    # sponsor reports (alwaysevents.reporting.tasks.mornings_task).
+    "reporting.mornings": {
+        "task": "alwaysevents.reporting.tasks.mornings_task",
+        "schedule": crontab(minute=0),
     },
     "sponsor-report-escalations": {
         "task": "reporting.report_escalations",

@@ -300,6 +300,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process that has grown past this (KiB) is replaced after its current task: printing
+# PDFs leaves some native memory behind (alwaysevents/pdf.py), so a long-lived worker cannot
+# creep up. The default is far above one report's needs (bench/reports.py prints them).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 512 * 1024)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -335,6 +339,9 @@ OVER_RELIANCE_TOP_TWO_SHARE = env_share("OVER_RELIANCE_TOP_TWO_SHARE", 0.8)
 NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 300)
 # "Today" for reminders is computed in this timezone (organisations have no field of their own).
 REMINDERS_DEFAULT_TIMEZONE = os.environ.get("REMINDERS_DEFAULT_TIMEZONE", "Europe/London")
+# The hour of the morning (in each organisation's own timezone) its reminders, staff digest
+# (Mondays) and monthly reports (the 1st) go.
+REMINDERS_HOUR = env_int("REMINDERS_HOUR", 7)
 # Remind the sponsor of a challenge that asked for them and is still open after this many days.
 REMINDER_CHALLENGE_AFTER_DAYS = env_int("REMINDER_CHALLENGE_AFTER_DAYS", 7)
 # Remind organisation admins to check consents in force for longer than this many months.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -44,10 +45,21 @@ class CohortForm(forms.ModelForm):
         pass
 
 
+def _timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
 class OrganisationCreateForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label="Timezone",
+        choices=_timezone_choices,
+        initial="Europe/London",
+        help_text=Organisation._meta.get_field("timezone").help_text,
+    )
+
     class Meta:
         model = Organisation
-        fields = ["name", "slug", "ods_code", "type", "region", "cohort"]
+        fields = ["name", "slug", "ods_code", "type", "region", "cohort", "timezone"]
         labels = {"slug": "Short name for addresses", "type": "Type of organisation"}
         help_texts = {"slug": "Lower-case letters, digits and hyphens, e.g. northfield."}
 
@@ -58,7 +70,7 @@ class OrganisationCreateForm(forms.ModelForm):
 
 class OrganisationUpdateForm(OrganisationCreateForm):
     class Meta(OrganisationCreateForm.Meta):
-        fields = ["name", "ods_code", "type", "region", "cohort", "is_active"]
+        fields = ["name", "ods_code", "type", "region", "cohort", "timezone", "is_active"]
         labels = {**OrganisationCreateForm.Meta.labels, "is_active": "Taking part"}
 
 

@@ -156,3 +156,9 @@ def test_the_environment_overrides_the_local_env_file(tmp_path):
     result = manage("check", env={"SECRET_KEY": None, "DEBUG": "false"}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_celery_replaces_a_worker_process_that_has_grown():
+    from alwaysevents.celery import app
+
+    assert app.conf.worker_max_memory_per_child == 512 * 1024

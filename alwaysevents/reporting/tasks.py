@@ -1,20 +1,22 @@
-"""Scheduled reminders and the staff digest (beat entries in `alwaysevents/celery.py`).
+"""Scheduled reminders, the staff digest and the monthly sponsor reports (beat entries in
+`alwaysevents/celery.py`).
 
-Shape, for every schedule: a beat task lists the organisations and enqueues one task per
-organisation; that task works out what is due *on the organisation's own date* and enqueues
-one send task per recipient. Every task takes ids and JSON values, is `acks_late` (a crashed
-worker's task is delivered again) and is safe to run any number of times: the send goes
-through `notification_send`, whose ledger (recipient, kind, period) lets each notification go
-once. A redelivered organisation task enqueues its sends again; the ones already sent are
-skipped, the rest go. Mail errors (`SMTPException`, `OSError`) and a send held by another
-worker (`NotificationInFlight`) are retried with exponential backoff.
+Every hour `mornings_task` picks the organisations where it is now `REMINDERS_HOUR` (07:00) in
+their own timezone (`Organisation.timezone`, Europe/London by default) and enqueues one task
+per organisation and job; that task works out what is due *on the organisation's own date*
+and enqueues one send task per recipient. Every task takes ids and JSON values, is
+`acks_late` (a crashed worker's task is delivered again) and is safe to run any number of
+times: the send goes through `notification_send`, whose ledger (recipient, kind, period) lets
+each notification go once. A redelivered organisation task enqueues its sends again; the ones
+already sent are skipped, the rest go. Mail errors (`SMTPException`, `OSError`) and a send held
+by another worker (`NotificationInFlight`) are retried with exponential backoff.
 
-Monthly sponsor reports (beat: the first of each month, Europe/London):
-`monthly_reports_task` fans out one `sponsor_report_task` per sponsor; each generates and
-stores the report once and sends it through the same ledger, so running the batch twice, or
-again after a worker died half-way, gives every sponsor exactly one email. Daily,
-`report_escalations_task` tells organisation admins about reports unacknowledged after
-`REPORT_ACKNOWLEDGE_DAYS`, once per report.
+Monthly sponsor reports (on the 1st, in each organisation's morning; `monthly_reports_task`
+does every organisation at once, for a manual run) fan out one `sponsor_report_task` per
+sponsor; each generates and stores the report once and sends it through the same ledger, so
+running the batch twice, or again after a worker died half-way, gives every sponsor exactly
+one email. Daily, `report_escalations_task` tells organisation admins about reports
+unacknowledged after `REPORT_ACKNOWLEDGE_DAYS`, once per report.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import datetime as dt
 import logging
 from smtplib import SMTPException
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -69,13 +73,50 @@ def _organisation(organisation_id: int) -> Organisation | None:
         return Organisation.objects.filter(pk=organisation_id, is_active=True).first()
 
 
+# --- each organisation's morning (the beat entry, every hour) ----------------------------------
+
+
+@shared_task(acks_late=True)
+def mornings_task(*, now: str | None = None) -> dict[str, int]:
+    """Beat, every hour on the hour: the organisations where it is now `REMINDERS_HOUR` (7 in
+    the morning) in their own timezone get their morning: reminders every day, the staff
+    digest on Mondays and last month's sponsor reports on the 1st, all for their own date. The
+    programme-wide reminders (reviewers) go at that hour in `REMINDERS_DEFAULT_TIMEZONE`.
+    Running it twice in the hour sends nothing twice (the ledger). Returns what was queued."""
+    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+    hour = settings.REMINDERS_HOUR
+    queued = {"reminders": 0, "digests": 0, "reports": 0, "programme": 0}
+    with across_organisations():
+        organisations = list(Organisation.objects.filter(is_active=True).order_by("pk"))
+    for organisation in organisations:
+        local = moment.astimezone(organisation_timezone(organisation))
+        if local.hour != hour:
+            continue
+        today = local.date()
+        reminders_organisation_task.delay(organisation_id=organisation.pk, today=today.isoformat())
+        queued["reminders"] += 1
+        if today.weekday() == 0:
+            staff_digest_organisation_task.delay(
+                organisation_id=organisation.pk, today=today.isoformat()
+            )
+            queued["digests"] += 1
+        if today.day == 1:
+            queued["reports"] += _queue_reports(organisation, previous_period(today))
+    programme = moment.astimezone(ZoneInfo(settings.REMINDERS_DEFAULT_TIMEZONE))
+    if programme.hour == hour:
+        reminders_programme_task.delay(today=programme.date().isoformat())
+        queued["programme"] = 1
+    return queued
+
+
 # --- reminders --------------------------------------------------------------------------------
 
 
 @shared_task(acks_late=True)
 def reminders_daily_task() -> int:
-    """Beat, every morning: one reminders task per active organisation, and one programme-wide
-    task for people who are not members (accreditation reviewers). Returns the organisations."""
+    """Every active organisation's reminders now, and the programme-wide ones (accreditation
+    reviewers): for a manual run (`send_notifications`); beat uses `mornings_task`. Returns
+    the organisations."""
     ids = _active_organisation_ids()
     for organisation_id in ids:
         reminders_organisation_task.delay(organisation_id=organisation_id)
@@ -170,7 +211,7 @@ def digest_window(
 
 @shared_task(acks_late=True)
 def staff_digest_weekly_task() -> int:
-    """Beat, every Monday morning: one digest task per active organisation."""
+    """One digest task per active organisation now (a manual run; beat: `mornings_task`)."""
     ids = _active_organisation_ids()
     for organisation_id in ids:
         staff_digest_organisation_task.delay(organisation_id=organisation_id)
@@ -314,15 +355,20 @@ def monthly_reports_task(period: str | None = None) -> int:
     period_bounds(period)
     queued = 0
     for organisation in organisation_list_for_programme().filter(is_active=True).order_by("pk"):
-        with organisation_scope(organisation):
-            memberships = sponsor_memberships(organisation)
-        for membership_id in memberships:
-            sponsor_report_task.delay(
-                organisation_id=organisation.pk, membership_id=membership_id, period=period
-            )
-            queued += 1
+        queued += _queue_reports(organisation, period)
     logger.info("Queued %s sponsor reports for %s.", queued, period)
     return queued
+
+
+def _queue_reports(organisation: Organisation, period: str) -> int:
+    """One `sponsor_report_task` per sponsor of the organisation; returns how many."""
+    with organisation_scope(organisation):
+        memberships = sponsor_memberships(organisation)
+    for membership_id in memberships:
+        sponsor_report_task.delay(
+            organisation_id=organisation.pk, membership_id=membership_id, period=period
+        )
+    return len(memberships)
 
 
 @shared_task(name="reporting.sponsor_report", **SEND_RETRY)

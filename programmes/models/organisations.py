@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
 from alwaysevents.tenancy.models import OrganisationOwned
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            f"“{value}” is not a timezone we know. Use a name such as Europe/London."
+        )
 
 
 class Cohort(models.Model):
@@ -81,6 +91,13 @@ class Organisation(models.Model):
         Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
     )
     is_active = models.BooleanField(default=True)
+    timezone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_timezone],
+        help_text="Where the organisation is: its reminders, staff digest and monthly reports "
+        "go at 7 in the morning there, and its dates are its own.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -72,6 +72,7 @@ def organisation_create(
     type: str = Organisation.Type.ACUTE_TRUST,
     ods_code: str | None = None,
     cohort: Cohort | None = None,
+    timezone: str = "Europe/London",
 ) -> Organisation:
     slug = slug.strip().lower()
     ods_code = (ods_code or "").strip().upper() or None
@@ -86,7 +87,13 @@ def organisation_create(
             f"Another organisation already has ODS code {ods_code}.", field="ods_code"
         )
     organisation = Organisation(
-        name=name.strip(), slug=slug, region=region, type=type, ods_code=ods_code, cohort=cohort
+        name=name.strip(),
+        slug=slug,
+        region=region,
+        type=type,
+        ods_code=ods_code,
+        cohort=cohort,
+        timezone=timezone,
     )
     organisation.full_clean()
     organisation.save()
@@ -103,6 +110,7 @@ def organisation_update(
     ods_code: str | None,
     cohort: Cohort | None,
     is_active: bool,
+    timezone: str | None = None,
 ) -> Organisation:
     ods_code = (ods_code or "").strip().upper() or None
     others = Organisation.objects.exclude(pk=organisation.pk)
@@ -120,6 +128,8 @@ def organisation_update(
     organisation.ods_code = ods_code
     organisation.cohort = cohort
     organisation.is_active = is_active
+    if timezone is not None:
+        organisation.timezone = timezone
     organisation.full_clean()
     organisation.save()
     return organisation

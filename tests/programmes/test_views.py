@@ -337,6 +337,7 @@ def test_programme_admin_creates_an_organisation_and_invites_its_admin(
             "ods_code": "rex",
             "type": "acute_trust",
             "region": "london",
+            "timezone": "Europe/London",
         },
     )
     assert response.url == "/programme/organisations/eastbrook/invite-admin/"
@@ -359,7 +360,13 @@ def test_programme_admin_creates_an_organisation_and_invites_its_admin(
 def test_organisation_form_names_a_taken_slug(programme_admin, organisation, client_for):
     response = client_for(programme_admin).post(
         "/programme/organisations/new/",
-        {"name": "Another", "slug": "northfield", "type": "acute_trust", "region": "london"},
+        {
+            "name": "Another",
+            "slug": "northfield",
+            "type": "acute_trust",
+            "region": "london",
+            "timezone": "Europe/London",
+        },
     )
     assert response.status_code == 200
     assert "already exists" in response.content.decode() or "is taken" in response.content.decode()
@@ -373,12 +380,22 @@ def test_programme_admin_edits_organisation_and_cohorts(programme_admin, organis
             "name": "Northfield Renamed",
             "type": "acute_trust",
             "region": "midlands",
+            "timezone": "Europe/Jersey",
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     organisation.refresh_from_db()
-    assert organisation.name == "Northfield Renamed"
+    assert (organisation.name, organisation.timezone) == ("Northfield Renamed", "Europe/Jersey")
+    response = client.post(
+        f"/programme/organisations/{organisation.slug}/edit/",
+        {"name": "Northfield", "type": "acute_trust", "region": "london", "timezone": "Mars/Base"},
+    )
+    assert "Select a valid choice. Mars/Base is not one of the available choices." in (
+        response.content.decode()
+    )
+    organisation.refresh_from_db()
+    assert organisation.timezone == "Europe/Jersey"
     response = client.post(
         "/programme/cohorts/new/",
         {"name": "Cohort 9", "starts_on": "2027-01-01", "ends_on": "2026-01-01"},

@@ -130,9 +130,11 @@ def test_an_inactive_organisation_gets_no_reminders(five_leads, organisation):
 
 def test_beat_runs_the_daily_reminders_and_the_weekly_digest():
     schedule = app.conf.beat_schedule
-    assert schedule["reporting.daily_reminders"]["task"] == tasks.reminders_daily_task.name
-    assert schedule["reporting.weekly_staff_digest"]["task"] == tasks.staff_digest_weekly_task.name
+    mornings = schedule["reporting.mornings"]
+    assert mornings["task"] == tasks.mornings_task.name
+    assert mornings["schedule"].minute == {0} and len(mornings["schedule"].hour) == 24
     for task in (
+        tasks.mornings_task,
         tasks.reminders_daily_task,
         tasks.reminders_organisation_task,
         tasks.reminders_programme_task,
@@ -257,3 +259,69 @@ def test_send_notifications_command_sends_now_and_never_twice(five_leads, monkey
     call_command("send_notifications", "--digest", stdout=None)
     call_command("send_notifications")
     assert emails_per_address() == Counter({lead.email: 1 for lead in five_leads})
+
+
+@pytest.fixture
+def mornings(monkeypatch):
+    """What `mornings_task` queues: (task name, kwargs) in order, run nowhere."""
+    queued = []
+    for task in (
+        tasks.reminders_organisation_task,
+        tasks.staff_digest_organisation_task,
+        tasks.sponsor_report_task,
+        tasks.reminders_programme_task,
+    ):
+        monkeypatch.setattr(
+            task, "delay", lambda _name=task.name, **kwargs: queued.append((_name, kwargs))
+        )
+    return queued
+
+
+def test_each_organisation_gets_its_morning_at_7_in_its_own_timezone(
+    mornings, organisation, other_organisation, sponsor
+):
+    other_organisation.timezone = "America/New_York"
+    other_organisation.save()
+    names = {
+        tasks.reminders_organisation_task.name: "reminders",
+        tasks.staff_digest_organisation_task.name: "digest",
+        tasks.sponsor_report_task.name: "report",
+        tasks.reminders_programme_task.name: "programme",
+    }
+
+    def morning(now):
+        mornings.clear()
+        tasks.mornings_task(now=now)
+        return [
+            (names[name], kwargs.get("organisation_id"), kwargs.get("today", kwargs.get("period")))
+            for name, kwargs in mornings
+        ]
+
+    # Monday 30 November 2026: 07:00 in London (GMT) is 02:00 in New York.
+    assert morning("2026-11-30T07:00:00+00:00") == [
+        ("reminders", organisation.pk, "2026-11-30"),
+        ("digest", organisation.pk, "2026-11-30"),
+        ("programme", None, "2026-11-30"),
+    ]
+    assert morning("2026-11-30T08:00:00+00:00") == []
+    assert morning("2026-11-30T12:00:00+00:00") == [  # 07:00 in New York
+        ("reminders", other_organisation.pk, "2026-11-30"),
+        ("digest", other_organisation.pk, "2026-11-30"),
+    ]
+    # Tuesday 1 December: last month's reports for the sponsor, no digest.
+    assert morning("2026-12-01T07:00:00+00:00") == [
+        ("reminders", organisation.pk, "2026-12-01"),
+        ("report", organisation.pk, "2026-11"),
+        ("programme", None, "2026-12-01"),
+    ]
+    # British Summer Time: 07:00 in London is 06:00 UTC.
+    assert morning("2026-07-01T06:00:00+00:00")[:2] == [
+        ("reminders", organisation.pk, "2026-07-01"),
+        ("report", organisation.pk, "2026-06"),
+    ]
+
+
+def test_an_inactive_organisation_has_no_morning(mornings, organisation):
+    type(organisation).objects.filter(pk=organisation.pk).update(is_active=False)
+    tasks.mornings_task(now="2026-11-30T07:00:00+00:00")
+    assert [name for name, _ in mornings] == [tasks.reminders_programme_task.name]

@@ -59,9 +59,8 @@ class Reminder:
 
 
 def organisation_timezone(organisation: Organisation) -> ZoneInfo:
-    """The organisation's timezone (a `timezone` attribute if it ever has one)."""
-    name = getattr(organisation, "timezone", "") or settings.REMINDERS_DEFAULT_TIMEZONE
-    return ZoneInfo(name)
+    """The organisation's timezone (its setting; the programme's when it has none)."""
+    return ZoneInfo(organisation.timezone or settings.REMINDERS_DEFAULT_TIMEZONE)
 
 
 def organisation_today(organisation: Organisation, now: dt.datetime | None = None) -> dt.date:
