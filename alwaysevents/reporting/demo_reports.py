@@ -3,8 +3,9 @@
 For the demo sponsor of an organisation, the reports of the last three months, generated from
 the demo data by the real service: the oldest acknowledged, the middle one overdue (never
 acknowledged, escalated to the organisation admin), the latest sent two days ago and waiting for
-the sponsor's click. Their ledger rows are recorded in the app only, so nothing is emailed and
-the monthly task does not send them again.
+the sponsor's click. Their ledger rows are recorded as already emailed when they were sent (as
+they would have been), so nothing is emailed now and the monthly task does not send them
+again.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def _ledger(
     subject: str,
     url: str,
     read: bool,
+    emailed_at: dt.datetime,
 ) -> None:
     notification, created = Notification.objects.get_or_create(
         recipient_id=user_id,
@@ -49,10 +51,11 @@ def _ledger(
         period=key,
         defaults={
             "organisation": organisation,
-            "channel": Channel.IN_APP,
+            "channel": Channel.BOTH,
             "subject": subject,
             "body": subject,
             "url": url,
+            "emailed_at": emailed_at,
         },
     )
     if created and read:
@@ -114,6 +117,7 @@ def seed_reports(organisation: Organisation, *, people: dict[str, User], today: 
             subject=f"Always Events progress report for {label}",
             url=report_path(report),
             read=acknowledged_at is not None,
+            emailed_at=sent_at,
         )
         if escalated_at:
             for admin_id in admins:
@@ -126,6 +130,7 @@ def seed_reports(organisation: Organisation, *, people: dict[str, User], today: 
                     "progress report",
                     url=report_path(report),
                     read=False,
+                    emailed_at=escalated_at,
                 )
     with organisation_scope(organisation):
         return SponsorReport.objects.filter(organisation=organisation, sponsor=sponsor).count()

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from alwaysevents.reporting.models import Notification, NotificationKind, SponsorReport
-from alwaysevents.reporting.selectors.reports import report_is_overdue
+from alwaysevents.reporting.selectors.reports import report_deliveries, report_is_overdue
 from alwaysevents.tenancy.scope import across_organisations
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,9 @@ def test_seed_demo_gives_the_sponsor_past_reports_once():
     )
     assert escalations.count() == 1
     assert mail.outbox == []
+    assert report_deliveries([oldest, overdue, latest]) == {
+        r.pk: "by email" for r in (oldest, overdue, latest)
+    }
 
     call_command("seed_demo", verbosity=0)
     again = demo_reports()
