@@ -6,7 +6,6 @@ organisations, only through selectors that open `across_organisations()` deliber
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import PurePath
 from typing import Any
@@ -16,22 +15,15 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from accreditation.models.criteria import CriteriaVersion, Criterion
+from alwaysevents.files import PrivateStorage
 from alwaysevents.tenancy.models import OrganisationOwned
 
 
-class EvidenceStorage(FileSystemStorage):
-    """`VAR_DIR/private/evidence`, read from the settings on each use (tests move `VAR_DIR`)."""
+class EvidenceStorage(PrivateStorage):
+    """`VAR_DIR/private/evidence`."""
 
-    @property
-    def base_location(self) -> str:
-        return str(settings.VAR_DIR / "private" / "evidence")
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Evidence has no public address: serve it through a checked view.")
+    folder = "evidence"
+    what = "Evidence files"
 
 
 def evidence_storage() -> FileSystemStorage:

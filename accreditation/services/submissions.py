@@ -25,6 +25,7 @@ from accreditation.models import (
 )
 from accreditation.workflow import MOVES
 from alwaysevents.exceptions import DomainError
+from alwaysevents.files import upload_head
 from alwaysevents.tenancy.scope import organisation_scope
 from programmes.models import Membership
 
@@ -220,16 +221,14 @@ def check_evidence_file(upload: UploadedFile) -> str:
 
     The first bytes must match the extension: a renamed file is refused.
     """
-    if upload.size is not None and upload.size > EVIDENCE_MAX_BYTES:
-        raise DomainError(
-            "The file is too big: evidence files must be 20 MB or smaller.", field="file"
-        )
+    head = upload_head(
+        upload,
+        max_bytes=EVIDENCE_MAX_BYTES,
+        too_big="The file is too big: evidence files must be 20 MB or smaller.",
+        empty="The file is empty.",
+        field="file",
+    )
     suffix = PurePath(upload.name or "").suffix.lower()
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head:
-        raise DomainError("The file is empty.", field="file")
     for extensions, magic, content_type in EVIDENCE_KINDS:
         if suffix in extensions:
             if not head.startswith(magic):

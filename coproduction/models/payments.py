@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
@@ -12,22 +11,15 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from alwaysevents.files import PrivateStorage
 from alwaysevents.tenancy.models import OrganisationOwned
 
 
-class ReceiptStorage(FileSystemStorage):
-    """`VAR_DIR/private/receipts`, read from the settings on each use (tests move `VAR_DIR`)."""
+class ReceiptStorage(PrivateStorage):
+    """`VAR_DIR/private/receipts`."""
 
-    @property
-    def base_location(self) -> str:
-        return str(settings.VAR_DIR / "private" / "receipts")
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Receipts have no public address: serve them through a checked view.")
+    folder = "receipts"
+    what = "Receipts"
 
 
 def receipt_storage() -> FileSystemStorage:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.files import upload_head
 from alwaysevents.tenancy.scope import organisation_scope
 from coproduction.models import (
     AuditEntry,
@@ -129,13 +130,13 @@ def payment_rate_set(
 
 def _check_receipt(receipt: UploadedFile) -> str:
     """Refuse anything but a PDF, PNG or JPEG of at most 10 MB; return the type's suffix."""
-    if receipt.size is not None and receipt.size > RECEIPT_MAX_BYTES:
-        raise DomainError("The receipt is too big: it must be 10 MB or smaller.", field="receipt")
-    receipt.seek(0)
-    head = receipt.read(8)
-    receipt.seek(0)
-    if not head:
-        raise DomainError("The receipt file is empty.", field="receipt")
+    head = upload_head(
+        receipt,
+        max_bytes=RECEIPT_MAX_BYTES,
+        too_big="The receipt is too big: it must be 10 MB or smaller.",
+        empty="The receipt file is empty.",
+        field="receipt",
+    )
     suffix = receipt_suffix(head)
     if suffix is None:
         raise DomainError(
