@@ -21,6 +21,7 @@ from accreditation.models import (
     CriteriaVersion,
     Criterion,
     Evidence,
+    ReviewerAssignment,
     SelfAssessment,
     Snapshot,
     SponsorAttestation,
@@ -33,7 +34,7 @@ from coproduction.selectors import involvement as involvement_selectors
 from measurement.selectors import testing as testing_selectors
 from measurement.selectors.measures import measure_list
 from programmes import selectors as programme_selectors
-from programmes.models import SustainPlan
+from programmes.models import Membership, SustainPlan
 
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent, Organisation
@@ -132,12 +133,57 @@ class CriterionRow:
     check: evidence_checks.CheckResult | None
 
 
+#: Steps of the reviewing side that the team does not see: who reviews them, their conflicts of
+#: interest and their reviews. The team sees the state moves, the questions, its answers and the
+#: decision, with the reviewers unnamed (the programme team's page shows everything).
+REVIEW_ONLY_ACTIONS = frozenset(
+    {
+        "reviewer_assigned",
+        "reviewer_released",
+        "conflict_declared",
+        "no_conflict_declared",
+        "review_submitted",
+    }
+)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One step of a submission as its team sees it."""
+
+    at: dt.datetime
+    who: str
+    summary: str
+
+
+def team_audit(
+    entries: list[AuditEntry], *, reviewer_ids: set[int], member_ids: set[int]
+) -> list[AuditLine]:
+    """The team's view of the audit trail: no review-only steps; a reviewer is "A reviewer",
+    anyone else outside the organisation "The programme team", a member by name."""
+    lines = []
+    for entry in entries:
+        if entry.action in REVIEW_ONLY_ACTIONS:
+            continue
+        if entry.actor is None:
+            who = "The system"
+        elif entry.actor_id in reviewer_ids:
+            who = "A reviewer"
+        elif entry.actor_id not in member_ids:
+            who = "The programme team"
+        else:
+            who = entry.actor.display_name
+        lines.append(AuditLine(at=entry.at, who=who, summary=entry.summary))
+    return lines
+
+
 @dataclass(frozen=True)
 class SubmissionDetail:
     submission: Submission
     rows: list[CriterionRow]
     general_evidence: list[Evidence]
-    audit: list[AuditEntry]
+    #: The audit trail as the team sees it (`team_audit`).
+    audit: list[AuditLine]
     attestation: SponsorAttestation | None
     snapshot: Snapshot | None
     moves: list[str]
@@ -148,7 +194,7 @@ class SubmissionDetail:
 
 
 def submission_detail(*, submission: Submission) -> SubmissionDetail:
-    """Everything the submission page shows, in a constant number of queries (six).
+    """Everything the submission page shows, in a constant number of queries (eight).
 
     Check results come from the frozen snapshot once there is one, else they are not included
     (the readiness page shows the live checks).
@@ -163,8 +209,22 @@ def submission_detail(*, submission: Submission) -> SubmissionDetail:
     items = list(
         _scoped(Evidence, organisation_id).filter(submission=submission).select_related("added_by")
     )
-    audit = list(
+    entries = list(
         _scoped(AuditEntry, organisation_id).filter(submission=submission).select_related("actor")
+    )
+    actors = {entry.actor_id for entry in entries if entry.actor_id is not None}
+    audit = team_audit(
+        entries,
+        reviewer_ids=set(
+            _scoped(ReviewerAssignment, organisation_id)
+            .filter(submission=submission)
+            .values_list("reviewer_id", flat=True)
+        ),
+        member_ids=set(
+            Membership.objects.with_scope(organisation=organisation_id)
+            .filter(organisation_id=organisation_id, user_id__in=actors)
+            .values_list("user_id", flat=True)
+        ),
     )
     attestation = attestation_for(submission=submission)
     snapshot = snapshot_latest(submission=submission)

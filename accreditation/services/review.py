@@ -483,7 +483,7 @@ def information_request_create(
         submission=locked,
         by=by,
         action="information_requested",
-        summary=f"{by.display_name} asked the team for information{about}; the deadline is paused",
+        summary=f"Asked the team for information{about}; the deadline is paused",
     )
     return request
 
@@ -553,6 +553,6 @@ def information_request_answer(
         submission=submission,
         by=by,
         action="information_answered",
-        summary=f"{by.display_name} answered a request for information{resumed}",
+        summary=f"Answered a request for information{resumed}",
     )
     return locked

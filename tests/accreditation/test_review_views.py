@@ -408,3 +408,24 @@ def test_programme_admin_returns_a_submission_from_its_page(
     assert response.status_code == 302
     page = client.get(manage_url(submission))
     assert b"Returned to the team as incomplete: Add the sustain plan." in page.content
+
+
+def test_the_team_sees_what_happened_but_not_who_reviews_it(
+    client_for, editor, programme_admin, reviewer, submission
+):
+    reviewer.full_name = "Rowan Reviewer"
+    reviewer.save()
+    rb.assign_and_clear(submission, programme_admin, reviewer)
+    review_services.information_request_create(
+        submission=submission, by=reviewer, question="Which ward?"
+    )
+    page = client_for(editor).get(team_url(submission, name="submission-detail"))
+    html = page.content.decode()
+    trail = html[html.index('id="audit-trail"') :]
+    assert "Rowan Reviewer" not in html
+    assert "A reviewer" in trail and "Asked the team for information" in trail
+    assert "The programme team" in trail  # who assigned the reviewers and moved it on
+    assert "review due" not in trail and "conflict" not in trail  # the reviewing side's steps
+    assert editor.display_name in trail  # the team's own steps keep their names
+    programme = client_for(programme_admin).get(manage_url(submission)).content.decode()
+    assert "Rowan Reviewer" in programme and "declared no conflict" in programme
