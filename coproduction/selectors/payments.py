@@ -252,3 +252,39 @@ def claim_totals(*, event: AlwaysEvent) -> ClaimTotals:
         totals.count[row["state"]] = row["n"]
         totals.amount[row["state"]] = row["total"] or Decimal("0")
     return totals
+
+
+# --- a partner's own claims (their partner pages) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnClaim:
+    """A claim as its partner sees it: what it is for and where it has got to, in plain words."""
+
+    claim: Claim
+    event_title: str
+
+    @property
+    def progress(self) -> str:
+        claim = self.claim
+        if claim.state == Claim.State.PAID and claim.paid_at:
+            return f"Paid on {timezone.localtime(claim.paid_at):%-d %B %Y}"
+        if claim.state == Claim.State.APPROVED:
+            return "Approved: it will be paid soon"
+        if claim.state == Claim.State.SUBMITTED:
+            return "Waiting for approval"
+        if claim.state == Claim.State.REJECTED:
+            return "Not approved" + (f": {claim.rejected_reason}" if claim.rejected_reason else "")
+        return "Being prepared by the team"
+
+
+def partner_own_claims(*, partner: Any) -> list[OwnClaim]:
+    """Every claim for this partner in their organisation, newest first (one query). No
+    receipts and nothing about anyone else."""
+    claims = (
+        _scoped(Claim, partner.organisation_id)
+        .filter(partner=partner)
+        .select_related("event")
+        .order_by("-created_at", "-pk")
+    )
+    return [OwnClaim(claim=c, event_title=c.event.title) for c in claims]

@@ -31,6 +31,7 @@ from coproduction.partner_forms import (
 )
 from coproduction.selectors import partner_access as selectors
 from coproduction.selectors.partners import partner_get, partner_list
+from coproduction.selectors.payments import partner_own_claims
 from coproduction.services import partner_access as services
 from programmes.models import AlwaysEvent, Role
 from programmes.plain_charts import plain_charts
@@ -202,6 +203,7 @@ class PartnerDetailsView(PartnerPageMixin, TemplateView):
             withdraw_error=kwargs.get("withdraw_error", ""),
             confirm_withdraw=self._asked_to_withdraw(),
             consents=selectors.partner_consents(partner=partner),
+            claims=partner_own_claims(partner=partner),
             relationship=partner.get_relationship_display(),
             contact_preference=partner.get_contact_preference_display(),
         )

@@ -704,3 +704,46 @@ def test_a_waiting_partner_invitation_shows_their_access_needs_flag(
     partner.save()
     row = re.search(r"<td>pat@example.org(.*?)</td>", client_for(org_admin).get(people).text)
     assert row is not None and "Access needs" in row.group(1)
+
+
+def test_details_page_lists_their_own_payments_and_expenses_only(
+    organisation,
+    event,
+    partner,
+    pat,
+    someone_else,
+    editor,
+    org_admin,
+    client_for,
+    settings,
+    tmp_path,
+):
+    from coproduction.services import payments
+
+    settings.VAR_DIR = tmp_path
+    url = me_url(organisation, "coproduction:partner-me")
+    assert "No payments or expenses yet" in client_for(pat).get(url).content.decode()
+    travel = payments.claim_create(
+        partner=partner,
+        event=event,
+        kind="travel",
+        amount=Decimal("12.50"),
+        by=editor,
+        description="Bus to the workshop",
+    )
+    payments.claim_submit(claim=travel, by=editor)
+    refused = payments.claim_submit(
+        claim=payments.claim_create(
+            partner=partner, event=event, kind="subsistence", amount=Decimal("30"), by=editor
+        ),
+        by=editor,
+    )
+    payments.claim_reject(claim=refused, by=org_admin, reason="Lunch was provided.")
+    payments.claim_create(  # someone else's: never shown to Pat
+        partner=someone_else, event=event, kind="travel", amount=Decimal("99.99"), by=editor
+    )
+    content = client_for(pat).get(url).content.decode()
+    table = content[content.index('id="own-claims"') :]
+    assert "Bus to the workshop" in table and "£12.50" in table and "Waiting for approval" in table
+    assert "Not approved: Lunch was provided." in table
+    assert "99.99" not in content and "receipt" not in table.lower()
