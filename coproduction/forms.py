@@ -242,6 +242,25 @@ class ClaimForm(forms.Form):
         self.fields["activity"].choices = [("", "None"), *activities]  # type: ignore[attr-defined]
 
 
+class EditClaimForm(forms.Form):
+    """Correct a draft: what it is for, the amount and the details."""
+
+    kind = forms.ChoiceField(label="What the claim is for", choices=Claim.Kind.choices)
+    amount = forms.DecimalField(
+        label="Amount (£)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    description = forms.CharField(label="Details (optional)", max_length=300, required=False)
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.FileField(
+        label="Receipt",
+        widget=forms.ClearableFileInput(attrs={"accept": RECEIPT_ACCEPT}),
+        help_text="A PDF, PNG or JPEG file of up to 10 MB. A photo or scan is fine.",
+        error_messages={"required": "Choose the receipt's file."},
+    )
+
+
 class SubmitClaimForm(forms.Form):
     """No fields: the button is the confirmation."""
 

@@ -189,15 +189,9 @@ def claim_create(
             f"{partner} does not take part in {event.title}: add them to the event first.",
             field="partner",
         )
-    if kind not in Claim.Kind.values:
-        raise DomainError("Choose what the claim is for.", field="kind")
-    if amount is None or amount <= 0:
-        raise DomainError("The amount must be more than £0.", field="amount")
+    description = _clean_details(kind, amount, description)
     if activity is not None and activity.event_id != event.pk:
         raise DomainError(f"That activity is not part of {event.title}.", field="activity")
-    description = " ".join(description.split())
-    if len(description) > Claim._meta.get_field("description").max_length:  # type: ignore[operator]
-        raise DomainError("Keep the description under 300 characters.", field="description")
     suffix = _check_receipt(receipt) if receipt is not None else ""
     claim = Claim(
         organisation=event.organisation,
@@ -219,10 +213,66 @@ def claim_create(
     return claim
 
 
+def _locked_state(claim: Claim) -> str:
+    """The claim's state, its row locked until the transaction ends."""
+    with organisation_scope(claim.organisation):
+        return Claim.objects.select_for_update().values_list("state", flat=True).get(pk=claim.pk)
+
+
+def _clean_details(kind: str, amount: Decimal | None, description: str) -> str:
+    """Check what a claim is for and its amount; the description with its spaces tidied."""
+    if kind not in Claim.Kind.values:
+        raise DomainError("Choose what the claim is for.", field="kind")
+    if amount is None or amount <= 0:
+        raise DomainError("The amount must be more than £0.", field="amount")
+    description = " ".join(description.split())
+    if len(description) > Claim._meta.get_field("description").max_length:  # type: ignore[operator]
+        raise DomainError("Keep the description under 300 characters.", field="description")
+    return description
+
+
+@transaction.atomic
+def claim_update(
+    *, claim: Claim, kind: str, amount: Decimal, description: str, by: User | None
+) -> Claim:
+    """Correct a draft claim: what it is for, the amount and the details. Once submitted the
+    approver decides on it as it is (reject it to have it made again)."""
+    current = _locked_state(claim)
+    if current != State.DRAFT:
+        raise DomainError(
+            f"This claim is {State(current).label.lower()}: only a draft can be changed."
+        )
+    claim.description = _clean_details(kind, amount, description)
+    claim.kind, claim.amount = kind, amount
+    claim.save(update_fields=["kind", "amount", "description"])
+    return claim
+
+
+@transaction.atomic
+def claim_receipt_attach(*, claim: Claim, receipt: UploadedFile, by: User | None) -> Claim:
+    """Add the receipt to a claim, or replace it, until the claim is decided (a draft or a
+    submitted claim): the approver then sees the claim with its receipt."""
+    current = _locked_state(claim)
+    if current not in (State.DRAFT, State.SUBMITTED):
+        raise DomainError(
+            f"This claim is {State(current).label.lower()}: its receipt can no longer change."
+        )
+    suffix = _check_receipt(receipt)
+    old = claim.receipt.name if claim.receipt else ""
+    receipt.name = f"receipt{suffix}"
+    claim.receipt = receipt
+    with organisation_scope(claim.organisation):
+        claim.save(update_fields=["receipt"])
+    if old:
+        # The replaced file goes once the new one is safely recorded.
+        storage, name = claim.receipt.storage, old
+        transaction.on_commit(lambda: storage.delete(name))
+    return claim
+
+
 def _move(claim: Claim, move: str) -> None:
     """Check the claim may make `move` from its current state (after locking its row)."""
-    with organisation_scope(claim.organisation):
-        current = Claim.objects.select_for_update().values_list("state", flat=True).get(pk=claim.pk)
+    current = _locked_state(claim)
     claim.state = current
     start, _ = TRANSITIONS[move]
     if current != start:

@@ -30,8 +30,10 @@ from coproduction import permissions as cp_permissions
 from coproduction.forms import (
     ClaimForm,
     DecideClaimForm,
+    EditClaimForm,
     PaymentRateForm,
     PaymentSettingsForm,
+    ReceiptForm,
     RejectClaimForm,
     SubmitClaimForm,
 )
@@ -222,18 +224,24 @@ class ClaimDetailView(_ClaimMixin, ActionFormsView):
     template_name = "coproduction/claim_detail.html"
     tab = TAB
     actions: ClassVar[dict[str, Any]] = {
+        "edit": (EditClaimForm, _handles),
+        "receipt": (ReceiptForm, _handles),
         "submit": (SubmitClaimForm, _handles),
         "approve": (DecideClaimForm, _handles),
         "reject": (RejectClaimForm, _handles),
         "pay": (DecideClaimForm, _handles),
     }
-    # The state a claim must be in for each action's button to show.
-    shown_in: ClassVar[dict[str, str]] = {
-        "submit": Claim.State.DRAFT,
-        "approve": Claim.State.SUBMITTED,
-        "reject": Claim.State.SUBMITTED,
-        "pay": Claim.State.APPROVED,
+    # The states a claim must be in for each action's form to show.
+    shown_in: ClassVar[dict[str, tuple[str, ...]]] = {
+        "edit": (Claim.State.DRAFT,),
+        "receipt": (Claim.State.DRAFT, Claim.State.SUBMITTED),
+        "submit": (Claim.State.DRAFT,),
+        "approve": (Claim.State.SUBMITTED,),
+        "reject": (Claim.State.SUBMITTED,),
+        "pay": (Claim.State.APPROVED,),
     }
+    #: Whoever handles the event's claims may prepare one; deciding has its own rule.
+    preparing: ClassVar[frozenset[str]] = frozenset({"edit", "receipt", "submit"})
 
     @cached_property
     def limit(self) -> Any:
@@ -245,12 +253,28 @@ class ClaimDetailView(_ClaimMixin, ActionFormsView):
 
     def permitted(self, name: str) -> bool:
         """May this member take the action at all (whatever the claim's state)?"""
-        if name == "submit":
+        if name in self.preparing:
             return cp_permissions.can_handle_claims(self.membership, self.event)
         return cp_permissions.can_decide_claim(self.membership, self.claim, self.limit)
 
     def shown(self, name: str) -> bool:
-        return self.permitted(name) and self.claim.state == self.shown_in[name]
+        return self.permitted(name) and self.claim.state in self.shown_in[name]
+
+    def initial(self, name: str) -> dict[str, Any]:
+        if name == "edit":
+            claim = self.claim
+            return {"kind": claim.kind, "amount": claim.amount, "description": claim.description}
+        return {}
+
+    def build_form(self, name: str, data: Any = None) -> forms.BaseForm:
+        form_class, _ = self.actions[name]
+        return form_class(
+            data=data,
+            files=self.request.FILES if data is not None else None,
+            initial=self.initial(name),
+            prefix=name,
+            **self.form_kwargs(name),
+        )
 
     def form_kwargs(self, name: str) -> dict[str, Any]:
         if name in ("approve", "pay") and self.row.needs_benefits_notice:
@@ -305,6 +329,17 @@ class ClaimDetailView(_ClaimMixin, ActionFormsView):
 
     def _confirmed(self, form: forms.Form) -> bool:
         return bool(form.cleaned_data.get("benefits_notice_confirmed"))
+
+    def perform_edit(self, form: forms.Form) -> str:
+        services.claim_update(claim=self.claim, by=self.actor, **form.cleaned_data)
+        return "The draft claim is corrected."
+
+    def perform_receipt(self, form: forms.Form) -> str:
+        had = bool(self.claim.receipt)
+        services.claim_receipt_attach(
+            claim=self.claim, receipt=form.cleaned_data["receipt"], by=self.actor
+        )
+        return "The receipt is replaced." if had else "The receipt is added to the claim."
 
     def perform_submit(self, form: forms.Form) -> str:
         services.claim_submit(claim=self.claim, by=self.actor)

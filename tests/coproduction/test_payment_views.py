@@ -561,3 +561,57 @@ def test_approved_and_paid_claims_are_a_line_of_the_value_summary(
     html = client_for(viewer).get(impact).content.decode()
     assert '<th scope="row">Partner payments and expenses</th>' in html
     assert "£42.50" in html and "£52.50" in html
+
+
+def test_the_team_lead_corrects_a_draft_and_adds_the_receipt_later(
+    event, partner, editor, client_for
+):
+    c = claim(partner, event, editor, amount="12.50")
+    client = client_for(editor)
+    page = client.get(urls(event, c)["claim"]).content.decode()
+    assert "Correct the draft" in page and 'enctype="multipart/form-data"' in page
+    html = client.post(
+        urls(event, c)["claim"],
+        {"action": "edit", "edit-kind": "travel", "edit-amount": "-3", "edit-description": ""},
+    ).content.decode()
+    assert "Ensure this value is greater than or equal to 0.01." in html
+    html = client.post(
+        urls(event, c)["claim"],
+        {
+            "action": "edit",
+            "edit-kind": "travel",
+            "edit-amount": "14.20",
+            "edit-description": "Taxi",
+        },
+        follow=True,
+    ).content.decode()
+    assert "The draft claim is corrected." in html and fresh(c).amount == Decimal("14.20")
+    html = client.post(
+        urls(event, c)["claim"],
+        {"action": "receipt", "receipt-receipt": receipt(b"not a receipt", "taxi.pdf")},
+    ).content.decode()
+    assert "This file is none of those, whatever its name says." in html
+    html = client.post(
+        urls(event, c)["claim"], {"action": "receipt", "receipt-receipt": receipt()}, follow=True
+    ).content.decode()
+    assert "The receipt is added to the claim." in html and "Download the receipt" in html
+    client.post(urls(event, c)["claim"], {"action": "submit"})
+    page = client.get(urls(event, c)["claim"]).content.decode()
+    assert "Correct the draft" not in page and "Replace the receipt" in page
+    response = client.post(
+        urls(event, c)["claim"],
+        {"action": "edit", "edit-kind": "travel", "edit-amount": "99", "edit-description": ""},
+        follow=True,
+    )
+    assert "only a draft can be changed" in response.content.decode()
+    assert fresh(c).amount == Decimal("14.20")
+
+
+def test_team_members_cannot_correct_a_claim(event, partner, editor, client_for, viewer):
+    c = claim(partner, event, editor)
+    response = client_for(viewer).post(
+        urls(event, c)["claim"],
+        {"action": "edit", "edit-kind": "travel", "edit-amount": "1", "edit-description": ""},
+    )
+    assert response.status_code == 403
+    assert fresh(c).amount == Decimal("12.50")

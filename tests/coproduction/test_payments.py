@@ -637,3 +637,63 @@ def test_another_organisations_admin_cannot_approve_our_claim(
         services.claim_approve(
             claim=claim, by=outsider, membership=membership(outsider, other_organisation)
         )
+
+
+def test_a_draft_is_corrected_and_a_submitted_claim_is_not(organisation, event, partner, editor):
+    draft = make_claim(partner, event, editor, amount="12.50", description="Bus")
+    services.claim_update(
+        claim=draft, kind=Kind.SUBSISTENCE, amount=Decimal("8"), description="  Lunch  ", by=editor
+    )
+    again = fresh(draft)
+    assert (again.kind, again.amount, again.description) == (
+        Kind.SUBSISTENCE,
+        Decimal("8"),
+        "Lunch",
+    )
+    with pytest.raises(DomainError, match="more than £0") as error:
+        services.claim_update(
+            claim=draft, kind=Kind.TRAVEL, amount=Decimal("0"), description="", by=editor
+        )
+    assert error.value.field == "amount"
+    assert fresh(draft).amount == Decimal("8")  # nothing half-changed
+    services.claim_submit(claim=draft, by=editor)
+    with pytest.raises(DomainError, match="only a draft can be changed"):
+        services.claim_update(
+            claim=draft, kind=Kind.TRAVEL, amount=Decimal("99"), description="", by=editor
+        )
+    assert fresh(draft).amount == Decimal("8")
+
+
+def test_a_receipt_is_added_or_replaced_until_the_claim_is_decided(
+    organisation, event, partner, org_admin, django_capture_on_commit_callbacks
+):
+    claim = make_claim(partner, event, org_admin)
+    assert not claim.receipt
+    services.claim_receipt_attach(
+        claim=claim, receipt=SimpleUploadedFile("photo.jpg", PNG), by=org_admin
+    )
+    first = fresh(claim).receipt.name
+    assert first.endswith(".png")  # named by what it is, not what it was called
+    with pytest.raises(DomainError, match="PDF, PNG or JPEG"):
+        services.claim_receipt_attach(
+            claim=claim, receipt=SimpleUploadedFile("r.pdf", b"not a pdf"), by=org_admin
+        )
+    assert fresh(claim).receipt.name == first
+    services.claim_submit(claim=claim, by=org_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_receipt_attach(
+            claim=claim, receipt=SimpleUploadedFile("r.pdf", PDF), by=org_admin
+        )
+    replaced = fresh(claim).receipt
+    assert replaced.name.endswith(".pdf") and replaced.read() == PDF
+    assert not replaced.storage.exists(first)  # the old file is gone
+    services.claim_approve(
+        claim=claim,
+        by=org_admin,
+        membership=membership(org_admin, organisation),
+        benefits_notice_confirmed=True,
+    )
+    with pytest.raises(DomainError, match="can no longer change"):
+        services.claim_receipt_attach(
+            claim=claim, receipt=SimpleUploadedFile("r.pdf", PDF), by=org_admin
+        )
