@@ -325,3 +325,19 @@ def test_an_inactive_organisation_has_no_morning(mornings, organisation):
     type(organisation).objects.filter(pk=organisation.pk).update(is_active=False)
     tasks.mornings_task(now="2026-11-30T07:00:00+00:00")
     assert [name for name, _ in mornings] == [tasks.reminders_programme_task.name]
+
+
+def test_the_london_only_beat_entries_are_retired_and_the_hourly_one_kept():
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    migration = importlib.import_module(
+        "alwaysevents.reporting.migrations.0005_retire_london_only_beat_entries"
+    )
+    crontab = CrontabSchedule.objects.create(minute="0", hour="7")
+    for name in (*migration.RETIRED, "reporting.mornings"):
+        PeriodicTask.objects.create(name=name, task="x", crontab=crontab)
+    migration.retire(apps, None)
+    assert list(PeriodicTask.objects.values_list("name", flat=True)) == ["reporting.mornings"]
