@@ -4,8 +4,9 @@ Everything below the dashboard's heading is the same for everyone who may see it
 the summary, the table and the event cards. It is rendered once and cached under a key naming
 what it is drawn from: the templates, the organisation, its data version (read *before* the
 data, see `reporting.versions`), the date (overdue items and stale scores move with it) and the
-address asked for (filters and page). Any write to the organisation's data moves its version on,
-so a cached body is never served after what it shows changed; the old one expires unread.
+address asked for (filters and page); the date is the organisation's own (its timezone). Any
+write to the organisation's data moves its version on, so a cached body is never served after
+what it shows changed; the old one expires unread.
 
 Only what differs between people is added to each response: the challenges asking for the
 person viewing as sponsor (rendered per sponsor with the body) and the comment forms (rendered
@@ -27,10 +28,10 @@ from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from alwaysevents.reporting.forms import DashboardFilterForm
+from alwaysevents.reporting.reminders import organisation_today
 from alwaysevents.reporting.selectors.dashboard import sponsor_dashboard
 from alwaysevents.reporting.versions import data_version
 from programmes import permissions, selectors
@@ -150,7 +151,7 @@ def dashboard_body(
     *, organisation: Organisation, request: HttpRequest, today: dt.date | None = None
 ) -> DashboardBody:
     """The cached body for this address, rendered when this state of the data has none."""
-    today = today or timezone.localdate()
+    today = today or organisation_today(organisation)
     here = request.get_full_path()
     # The version first: whatever is read after it is at least as new as it names.
     parts = (_templates_fingerprint(), organisation.pk, data_version(organisation.pk), today, here)
