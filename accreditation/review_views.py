@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from accreditation import programme_selectors as ps
 from accreditation import review_permissions as perms
 from accreditation import review_selectors as rs
 from accreditation.certificates import certificate_filename, certificate_pdf
@@ -248,11 +249,11 @@ class AccreditationProgrammeView(ProgrammeViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             queue=rs.submission_queue(),
-            funnel=rs.accreditation_funnel(),
-            times=rs.time_in_states(),
-            workload=rs.reviewer_workload(),
-            not_met=rs.criteria_most_often_not_met(),
-            decided=rs.decided_submissions(),
+            funnel=ps.accreditation_funnel(),
+            times=ps.time_in_states(),
+            workload=ps.reviewer_workload(),
+            not_met=ps.criteria_most_often_not_met(),
+            decided=ps.decided_submissions(),
         )
         return context
 

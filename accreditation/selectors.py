@@ -27,8 +27,8 @@ from accreditation.models import (
     SponsorAttestation,
     Submission,
 )
-from accreditation.review_selectors import Funnel as Funnel
-from accreditation.review_selectors import accreditation_funnel as accreditation_funnel
+from accreditation.programme_selectors import Funnel as Funnel
+from accreditation.programme_selectors import accreditation_funnel as accreditation_funnel
 from accreditation.workflow import allowed_moves
 from coproduction.selectors import involvement as involvement_selectors
 from measurement.selectors import testing as testing_selectors

@@ -115,11 +115,11 @@ def main() -> None:
             lines.append(f"{name},{start + dt.timedelta(weeks=week)},{rng.randint(0, 100)}")
     content = "\n".join(lines).encode()
     print(f"file: {len(lines) - 1} rows, {len(content) / 1e6:.1f} MB", flush=True)
-    path = Path(os.environ["VAR_DIR"]) / "bench-import.csv"
-    path.write_bytes(content)
+    csv_path = Path(os.environ["VAR_DIR"]) / "bench-import.csv"
+    csv_path.write_bytes(content)
     # In a fresh process, as a worker would run it: the peak memory is the import's, not the
     # seeding's above (which leaves this process at about 210 MB).
-    command = [sys.executable, __file__, "--import", str(event.pk), str(path)]
+    command = [sys.executable, __file__, "--import", str(event.pk), str(csv_path)]
     subprocess.run(command, check=True)  # noqa: S603 - this very script, our own arguments
 
     with organisation_scope(organisation):

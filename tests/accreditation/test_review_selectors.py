@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accreditation import programme_selectors as ps
 from accreditation import review_selectors as rs
 from accreditation import selectors
 from accreditation.models import Judgement, Submission
@@ -67,12 +68,12 @@ def test_programme_reads_run_a_constant_number_of_queries(
 ):
     def count_all() -> list[int]:
         return [
-            queries(rs.accreditation_funnel),
-            queries(rs.time_in_states),
-            queries(rs.reviewer_workload),
-            queries(rs.criteria_most_often_not_met),
+            queries(ps.accreditation_funnel),
+            queries(ps.time_in_states),
+            queries(ps.reviewer_workload),
+            queries(ps.criteria_most_often_not_met),
             queries(rs.submission_queue),
-            queries(rs.decided_submissions),
+            queries(ps.decided_submissions),
         ]
 
     first = rb.submitted_submission(organisation, editor, sponsor, title="First")
@@ -113,18 +114,18 @@ def test_workload_and_criteria_not_met(organisation, editor, sponsor, programme_
         summary="",
         feedback=feedback,
     )
-    top = rs.criteria_most_often_not_met()
+    top = ps.criteria_most_often_not_met()
     assert [(c.code, c.not_met, c.partly_met) for c in top] == [("C5", 1, 0), ("C7", 0, 1)]
     waiting = rb.submitted_submission(organisation, editor, sponsor, title="Waiting")
     review_services.reviewer_assign(submission=waiting, reviewer=reviewers[0], by=programme_admin)
-    load = {w.reviewer.email: w for w in rs.reviewer_workload()}
+    load = {w.reviewer.email: w for w in ps.reviewer_workload()}
     assert load["r1@reviews.test"].submitted == 1 and load["r1@reviews.test"].to_declare == 1
     assert load["r2@reviews.test"].submitted == 1 and load["r2@reviews.test"].to_declare == 0
 
 
 def test_time_in_states_adds_up_each_visit(organisation, editor, sponsor):
     rb.submitted_submission(organisation, editor, sponsor)
-    states = {t.state for t in rs.time_in_states()}
+    states = {t.state for t in ps.time_in_states()}
     assert {"draft", "awaiting_sign_off", "submitted"} <= states
 
 
