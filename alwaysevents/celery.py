@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
         "task": "coproduction.tasks.partner_retention_review_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    "reporting.prune-data-changes": {
+        "task": "alwaysevents.reporting.tasks.data_changes_prune_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "clear-unapplied-import-previews": {
         "task": "measurement.tasks.import_previews_clear_task",
         "schedule": crontab(hour=3, minute=30),

@@ -109,6 +109,14 @@ def mornings_task(*, now: str | None = None) -> dict[str, int]:
     return queued
 
 
+@shared_task(acks_late=True)
+def data_changes_prune_task() -> int:
+    """Beat, nightly: keep only each organisation's latest data change (its version)."""
+    from alwaysevents.reporting.versions import data_changes_prune
+
+    return data_changes_prune()
+
+
 # --- reminders --------------------------------------------------------------------------------
 
 

@@ -3,8 +3,9 @@
 `tenancy.changes` announces every write to an organisation's rows (bulk ones included); the
 receivers here add the few things outside those rows that the dashboard shows: the
 organisation itself, people's names, cohorts and accreditation criteria. The version moves in
-the writer's transaction, so it commits or rolls back with the change; a reader takes the
-version *before* reading the data, so whatever it caches under that version is at least as new.
+the writer's transaction (a row appended, so writers never wait on one another), so it commits
+or rolls back with the change; a reader takes the version *before* reading the data, so
+whatever it caches under that version is at least as new.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -21,10 +21,13 @@ from alwaysevents.tenancy import changes
 
 def data_version(organisation_id: int) -> str:
     """A short text naming the current state of the organisation's data (one query)."""
-    from alwaysevents.reporting.models import DataVersion
+    from alwaysevents.reporting.models import DataChange
 
     row = (
-        DataVersion.objects.filter(pk=organisation_id).values_list("version", "changed_at").first()
+        DataChange.objects.filter(organisation_id=organisation_id)
+        .order_by("-id")
+        .values_list("id", "at")
+        .first()
     )
     if row is None:
         return "0"
@@ -32,27 +35,36 @@ def data_version(organisation_id: int) -> str:
 
 
 def data_changed(organisation_ids: Iterable[int] | None) -> None:
-    """Move the version of these organisations on (of every organisation with `None`)."""
-    from alwaysevents.reporting.models import DataVersion
+    """Move the version of these organisations on (of every organisation with `None`): one
+    appended row each, in the caller's transaction."""
+    from alwaysevents.reporting.models import DataChange
     from programmes.models import Organisation
 
-    now = timezone.now()
-    rows = DataVersion.objects.all()
     if organisation_ids is None:
-        rows.update(version=F("version") + 1, changed_at=now)
-        return
-    ids = set(organisation_ids)
-    if not ids:
-        return
-    moved = rows.filter(pk__in=ids).update(version=F("version") + 1, changed_at=now)
-    if moved < len(ids):
-        # First change since this was installed: start a row for each organisation that exists.
-        have = set(rows.filter(pk__in=ids).values_list("pk", flat=True))
-        new = Organisation.objects.filter(pk__in=ids - have).values_list("pk", flat=True)
-        DataVersion.objects.bulk_create(
-            [DataVersion(organisation_id=pk, version=1, changed_at=now) for pk in new],
-            ignore_conflicts=True,
+        ids = set(Organisation.objects.values_list("pk", flat=True))
+    else:
+        ids = set(organisation_ids)
+    if ids:
+        now = timezone.now()
+        DataChange.objects.bulk_create(
+            [DataChange(organisation_id=pk, at=now) for pk in sorted(ids)]
         )
+
+
+def data_changes_prune() -> int:
+    """Delete every row but each organisation's latest, which is its version (so no version
+    changes). Returns how many rows went."""
+    from django.db.models import OuterRef, Subquery
+
+    from alwaysevents.reporting.models import DataChange
+
+    latest = (
+        DataChange.objects.filter(organisation_id=OuterRef("organisation_id"))
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    deleted, _ = DataChange.objects.filter(id__lt=Subquery(latest)).delete()
+    return deleted
 
 
 def _organisation_rows(sender: type, organisation_ids: frozenset[int], **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from alwaysevents.reporting.models import DataVersion
+from alwaysevents.reporting.models import DataChange
 from alwaysevents.reporting.versions import data_changed, data_version
 from programmes.models import Organisation
 from tests.factories import (
@@ -37,11 +37,25 @@ def test_a_rolled_back_write_leaves_the_version_as_it_was(organisation):
     assert data_version(organisation.pk) == before
 
 
-def test_versions_never_repeat_even_when_the_counter_does(organisation):
+def test_pruning_keeps_every_organisations_version(organisation, other_organisation):
+    from alwaysevents.reporting import tasks
+
+    for _ in range(3):
+        data_changed([organisation.pk, other_organisation.pk])
+    ours, theirs = data_version(organisation.pk), data_version(other_organisation.pk)
+    assert tasks.data_changes_prune_task() >= 4
+    assert (data_version(organisation.pk), data_version(other_organisation.pk)) == (ours, theirs)
+    assert DataChange.objects.count() == 2
+    data_changed([organisation.pk])
+    assert data_version(organisation.pk) != ours
+
+
+def test_a_version_names_its_moment_so_a_restored_database_does_not_reuse_one(organisation):
     data_changed([organisation.pk])
     first = data_version(organisation.pk)
-    DataVersion.objects.filter(pk=organisation.pk).update(version=0)  # e.g. a restored backup
-    data_changed([organisation.pk])
+    row = DataChange.objects.filter(organisation=organisation).latest("id")
+    DataChange.objects.all().delete()  # e.g. a database restored from an older backup,
+    DataChange.objects.create(pk=row.pk, organisation=organisation)  # the same number again
     assert data_version(organisation.pk) != first
 
 
@@ -51,9 +65,7 @@ def test_an_organisation_created_in_bulk_gets_a_version_at_its_first_change():
     )
     assert data_version(organisation.pk) == "0"
     AlwaysEventFactory(organisation=organisation)
-    assert DataVersion.objects.get(pk=organisation.pk).version == 1
-    data_changed([organisation.pk, 10**9])  # an organisation that does not exist is ignored
-    assert not DataVersion.objects.filter(pk=10**9).exists()
+    assert data_version(organisation.pk) != "0"
 
 
 def test_renaming_a_person_moves_their_organisations_on_but_signing_in_does_not(

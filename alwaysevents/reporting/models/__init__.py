@@ -9,11 +9,11 @@ from alwaysevents.reporting.models.notifications import (
     effective_channel,
 )
 from alwaysevents.reporting.models.reports import SponsorReport
-from alwaysevents.reporting.models.versions import DataVersion
+from alwaysevents.reporting.models.versions import DataChange
 
 __all__ = [
     "Channel",
-    "DataVersion",
+    "DataChange",
     "DigestFrequency",
     "Notification",
     "NotificationKind",

@@ -1,4 +1,4 @@
-"""A version of each organisation's data, for caches of pages derived from it."""
+"""The version of each organisation's data, for caches of pages derived from it."""
 
 from __future__ import annotations
 
@@ -6,20 +6,23 @@ from django.db import models
 from django.utils import timezone
 
 
-class DataVersion(models.Model):
-    """Moves on with every write to the organisation's data, in the writer's transaction
-    (`alwaysevents.reporting.versions`). A cached page keyed on (`version`, `changed_at`) can
-    never be served after the data under it changed: the pair names one state of the data,
-    even across a database restored from a backup (the time differs)."""
+class DataChange(models.Model):
+    """One write to an organisation's data, appended in the writer's own transaction
+    (`alwaysevents.reporting.versions`). Rows are only ever added, never updated, so writers
+    in the same organisation never wait on one another for it; the organisation's version is
+    its latest row, read by index. A daily task prunes all but each organisation's latest.
 
-    organisation = models.OneToOneField(
-        "programmes.Organisation",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="+",
+    A cached page keyed on the latest row's (`id`, `at`) is never served after the data under
+    it changed: the pair names one state of the data, even across a database restored from a
+    backup (the time differs)."""
+
+    organisation = models.ForeignKey(
+        "programmes.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    version = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "-id"], name="reporting_change_latest")]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id}: {self.version}"
+        return f"{self.organisation_id}: {self.pk} at {self.at:%Y-%m-%d %H:%M:%S}"
