@@ -28,7 +28,7 @@ app.conf.beat_schedule = {
     },
     "reporting.prune-data-changes": {
         "task": "alwaysevents.reporting.tasks.data_changes_prune_task",
-        "schedule": crontab(hour=3, minute=45),
+        "schedule": crontab(minute=45),
     },
     "clear-unapplied-import-previews": {
         "task": "measurement.tasks.import_previews_clear_task",

@@ -111,7 +111,8 @@ def mornings_task(*, now: str | None = None) -> dict[str, int]:
 
 @shared_task(acks_late=True)
 def data_changes_prune_task() -> int:
-    """Beat, nightly: keep only each organisation's latest data change (its version)."""
+    """Beat, hourly: keep only each organisation's latest data change (reading a version stays
+    cheap)."""
     from alwaysevents.reporting.versions import data_changes_prune
 
     return data_changes_prune()

@@ -20,18 +20,23 @@ from alwaysevents.tenancy import changes
 
 
 def data_version(organisation_id: int) -> str:
-    """A short text naming the current state of the organisation's data (one query)."""
+    """A short text naming the current state of the organisation's data (one query, over the
+    organisation's rows since the last prune).
+
+    Not the latest row alone: ids are handed out when rows are written, not when they are
+    committed, so a transaction that took an earlier id can commit after a later one and leave
+    the latest unchanged. The count moves with every commit; the latest id and time tell apart
+    states a restored database could otherwise repeat."""
+    from django.db.models import Count, Max
+
     from alwaysevents.reporting.models import DataChange
 
-    row = (
-        DataChange.objects.filter(organisation_id=organisation_id)
-        .order_by("-id")
-        .values_list("id", "at")
-        .first()
+    row = DataChange.objects.filter(organisation_id=organisation_id).aggregate(
+        n=Count("id"), last=Max("id"), at=Max("at")
     )
-    if row is None:
+    if not row["n"]:
         return "0"
-    return f"{row[0]}.{row[1].timestamp():.6f}"
+    return f"{row['n']}.{row['last']}.{row['at'].timestamp():.6f}"
 
 
 def data_changed(organisation_ids: Iterable[int] | None) -> None:
@@ -52,8 +57,9 @@ def data_changed(organisation_ids: Iterable[int] | None) -> None:
 
 
 def data_changes_prune() -> int:
-    """Delete every row but each organisation's latest, which is its version (so no version
-    changes). Returns how many rows went."""
+    """Delete every row but each organisation's latest, so that reading a version stays
+    cheap. Versions of organisations that changed since the last prune move on (a cache miss
+    for them, nothing stale). Returns how many rows went."""
     from django.db.models import OuterRef, Subquery
 
     from alwaysevents.reporting.models import DataChange

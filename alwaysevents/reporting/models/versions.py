@@ -9,12 +9,9 @@ from django.utils import timezone
 class DataChange(models.Model):
     """One write to an organisation's data, appended in the writer's own transaction
     (`alwaysevents.reporting.versions`). Rows are only ever added, never updated, so writers
-    in the same organisation never wait on one another for it; the organisation's version is
-    its latest row, read by index. A daily task prunes all but each organisation's latest.
-
-    A cached page keyed on the latest row's (`id`, `at`) is never served after the data under
-    it changed: the pair names one state of the data, even across a database restored from a
-    backup (the time differs)."""
+    in the same organisation never wait on one another for it. The organisation's version is
+    read from its rows by index (`data_version`: how many, the latest id and time); an hourly
+    task prunes all but each organisation's latest."""
 
     organisation = models.ForeignKey(
         "programmes.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
