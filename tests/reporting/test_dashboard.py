@@ -385,3 +385,37 @@ def test_event_details_come_20_to_a_page_under_a_table_of_every_event(
         response = client.get(dashboard_url(organisation, page=page))
         assert response.status_code == 200
         assert response.context["dashboard"].page in (1, 2)
+
+
+def test_a_new_release_draws_the_body_afresh(rf, organisation, sponsor, monkeypatch):
+    from alwaysevents.reporting.views import dashboard_body as module
+
+    rich_event(organisation, sponsor=sponsor, title="Plan for the day")
+    request = rf.get(dashboard_url(organisation))
+    drawn = []
+    real = module._render
+    monkeypatch.setattr(module, "_render", lambda *a: drawn.append(1) or real(*a))
+    with organisation_scope(organisation):
+        module.dashboard_body(organisation=organisation, request=request)
+        module.dashboard_body(organisation=organisation, request=request)
+        assert len(drawn) == 1  # the same release and data: cached
+        monkeypatch.setattr(module, "release_fingerprint", lambda: "the next release")
+        module.dashboard_body(organisation=organisation, request=request)
+    assert len(drawn) == 2
+
+
+def test_the_release_fingerprint_reads_the_code_of_the_apps(settings, tmp_path):
+    from alwaysevents.reporting.views.dashboard_body import CODE_PACKAGES, release_fingerprint
+
+    for package in CODE_PACKAGES:
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "selectors.py").write_text("VALUE = 1\n")
+    settings.BASE_DIR = tmp_path
+    release_fingerprint.cache_clear()
+    try:
+        first = release_fingerprint()
+        (tmp_path / "measurement" / "selectors.py").write_text("VALUE = 2\n")
+        release_fingerprint.cache_clear()
+        assert release_fingerprint() != first
+    finally:
+        release_fingerprint.cache_clear()

@@ -2,9 +2,9 @@
 
 Everything below the dashboard's heading is the same for everyone who may see it: the filters,
 the summary, the table and the event cards. It is rendered once and cached under a key naming
-what it is drawn from: the templates, the organisation, its data version (read *before* the
-data, see `reporting.versions`), the date (overdue items and stale scores move with it) and the
-address asked for (filters and page); the date is the organisation's own (its timezone). Any
+what it is drawn from: the release (templates and code), the organisation, its data version
+(read *before* the data, see `reporting.versions`), the date (overdue items and stale scores
+move with it; the organisation's own date) and the address asked for (filters and page). Any
 write to the organisation's data moves its version on, so a cached body is never served after
 what it shows changed; the old one expires unread.
 
@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
@@ -66,11 +67,23 @@ class DashboardBody:
     needing: Mapping[int, str]
 
 
+#: The apps whose code the body is drawn from (their selectors feed it).
+CODE_PACKAGES = ("alwaysevents", "programmes", "measurement", "coproduction", "accreditation")
+
+
 @functools.cache
-def _templates_fingerprint() -> str:
-    """The templates the body is drawn from: a release that changes them draws afresh."""
-    sources = [get_template(name).template.source for name in TEMPLATES]  # type: ignore[attr-defined]
-    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+def release_fingerprint() -> str:
+    """What the body is drawn from besides the data: its templates and the Python source of
+    the apps that feed it, migrations included. A release that changes any of them draws
+    every body afresh, and a data migration comes with a release. Read once per process."""
+    digest = hashlib.sha256()
+    for name in TEMPLATES:
+        digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
+    for package in CODE_PACKAGES:
+        for path in sorted((settings.BASE_DIR / package).rglob("*.py")):
+            digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _filters(organisation: Organisation, query: QueryDict) -> tuple[Any, dict[str, Any]]:
@@ -154,7 +167,7 @@ def dashboard_body(
     today = today or organisation_today(organisation)
     here = request.get_full_path()
     # The version first: whatever is read after it is at least as new as it names.
-    parts = (_templates_fingerprint(), organisation.pk, data_version(organisation.pk), today, here)
+    parts = (release_fingerprint(), organisation.pk, data_version(organisation.pk), today, here)
     key = "reporting:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     body = cache.get(key)
     if body is None:
