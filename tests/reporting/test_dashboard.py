@@ -394,7 +394,12 @@ def test_a_new_release_draws_the_body_afresh(rf, organisation, sponsor, monkeypa
     request = rf.get(dashboard_url(organisation))
     drawn = []
     real = module._render
-    monkeypatch.setattr(module, "_render", lambda *a: drawn.append(1) or real(*a))
+
+    def counted(*args):
+        drawn.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(module, "_render", counted)
     with organisation_scope(organisation):
         module.dashboard_body(organisation=organisation, request=request)
         module.dashboard_body(organisation=organisation, request=request)
