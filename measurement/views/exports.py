@@ -1,4 +1,5 @@
-"""Downloads: a measure's data points (Excel; the CSV is MeasureExportView's) and PDSA cycles."""
+"""Downloads: a measure's data points (Excel; `MeasureExportView` serves the same table as CSV)
+and PDSA cycles."""
 
 from __future__ import annotations
 

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.exports import table_response
 from alwaysevents.views import ServiceFormMixin, add_domain_error
+from measurement import exports
 from measurement.forms.measures import ExcludeForm, ImportForm, MeasureForm, PhaseForm, PointForm
 from measurement.models import DataPoint, Measure
 from measurement.selectors import measures as selectors
@@ -350,8 +352,6 @@ class MeasureExportView(MeasureMixin, TemplateView):
     fmt: ClassVar[str] = "csv"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        import csv
-
         self.load_measure()
         points = selectors.measure_points(measure=self.measure)
         context = chart_context(
@@ -371,33 +371,6 @@ class MeasureExportView(MeasureMixin, TemplateView):
                 response = HttpResponse(svg, content_type="image/svg+xml")
             response["Content-Disposition"] = f'attachment; filename="{slug}.{self.fmt}"'
             return response
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "period",
-                "value",
-                "numerator",
-                "denominator",
-                "charted",
-                "what it shows",
-                "note",
-                "left out because",
-            ]
-        )
-        for row in reversed(context["table"]):
-            p = row.point
-            writer.writerow(
-                [
-                    p.period.isoformat(),
-                    p.value,
-                    p.numerator,
-                    p.denominator,
-                    p.plotted,
-                    "" if p.excluded else row.label,
-                    p.note,
-                    p.excluded_reason,
-                ]
-            )
-        return response
+        # The same table as the Excel download, formula-like text neutralised.
+        table = exports.data_points_table(title=self.measure.name, table_rows=context["table"])
+        return table_response(table, "csv", slug)
