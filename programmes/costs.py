@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from programmes.registries import restored
+
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent
 
@@ -98,12 +100,6 @@ def registered(
     *, key: str, label: str, func: CostFunction, app: str = "tests", position: int = 50
 ) -> Iterator[None]:
     """Register a cost line for the length of a block (tests)."""
-    previous = _registry.get(key)
-    register(key=key, label=label, app=app, position=position)(func)
-    try:
+    with restored(_registry, key):
+        register(key=key, label=label, app=app, position=position)(func)
         yield
-    finally:
-        if previous is None:
-            unregister(key)
-        else:
-            _registry[key] = previous

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from programmes.registries import restored
+
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent
 
@@ -79,12 +81,6 @@ def registered(
     *, stage: str, key: str, label: str, func: CheckFunction, app: str = "tests"
 ) -> Iterator[None]:
     """Register a check for the length of a block (tests)."""
-    previous = _registry.get(key)
-    register(stage=stage, key=key, label=label, app=app)(func)
-    try:
+    with restored(_registry, key):
+        register(stage=stage, key=key, label=label, app=app)(func)
         yield
-    finally:
-        if previous is None:
-            unregister(key)
-        else:
-            _registry[key] = previous
