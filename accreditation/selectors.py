@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -30,6 +30,7 @@ from accreditation.models import (
 from accreditation.programme_selectors import Funnel as Funnel
 from accreditation.programme_selectors import accreditation_funnel as accreditation_funnel
 from accreditation.workflow import allowed_moves
+from alwaysevents.tenancy.scope import owned_by
 from coproduction.selectors import involvement as involvement_selectors
 from measurement.selectors import testing as testing_selectors
 from measurement.selectors.measures import measure_list
@@ -38,12 +39,6 @@ from programmes.models import Membership, SustainPlan
 
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent, Organisation
-
-
-def _scoped(model: Any, organisation_id: int) -> QuerySet[Any]:
-    return model.objects.with_scope(organisation=organisation_id).filter(
-        organisation_id=organisation_id
-    )
 
 
 # --- criteria versions (programme-wide) ---------------------------------------------------------
@@ -68,7 +63,7 @@ def criteria_of(*, version: CriteriaVersion) -> list[Criterion]:
 def submission_current(*, event: AlwaysEvent) -> Submission | None:
     """The event's submission in progress, or else its latest one. One query."""
     submissions = list(
-        _scoped(Submission, event.organisation_id)
+        owned_by(Submission, event.organisation_id)
         .filter(event=event)
         .select_related("criteria_version")
         .order_by("-created_at", "-pk")
@@ -81,7 +76,7 @@ def submission_current(*, event: AlwaysEvent) -> Submission | None:
 
 def submission_list(*, event: AlwaysEvent) -> list[Submission]:
     return list(
-        _scoped(Submission, event.organisation_id)
+        owned_by(Submission, event.organisation_id)
         .filter(event=event)
         .select_related("criteria_version")
         .order_by("-created_at", "-pk")
@@ -91,7 +86,7 @@ def submission_list(*, event: AlwaysEvent) -> list[Submission]:
 def submission_get(*, event: AlwaysEvent, pk: int) -> Submission:
     """One submission of the event; `Submission.DoesNotExist` for anyone else's (a 404)."""
     return (
-        _scoped(Submission, event.organisation_id)
+        owned_by(Submission, event.organisation_id)
         .select_related("event", "event__executive_sponsor", "criteria_version", "organisation")
         .get(event=event, pk=pk)
     )
@@ -99,13 +94,13 @@ def submission_get(*, event: AlwaysEvent, pk: int) -> Submission:
 
 def evidence_get(*, organisation: Organisation, pk: int) -> Evidence:
     """One evidence item of the organisation; `Evidence.DoesNotExist` otherwise (a 404)."""
-    return _scoped(Evidence, organisation.pk).select_related("submission").get(pk=pk)
+    return owned_by(Evidence, organisation.pk).select_related("submission").get(pk=pk)
 
 
 def evidence_count_for_check(*, submission: Submission, check_key: str) -> int:
     """How much evidence is attached to the criteria answered by one check. One query."""
     return (
-        _scoped(Evidence, submission.organisation_id)
+        owned_by(Evidence, submission.organisation_id)
         .filter(submission=submission, criterion__check_key=check_key)
         .count()
     )
@@ -114,7 +109,7 @@ def evidence_count_for_check(*, submission: Submission, check_key: str) -> int:
 def attestation_for(*, submission: Submission) -> SponsorAttestation | None:
     """The latest sponsor attestation of the submission. One query."""
     return (
-        _scoped(SponsorAttestation, submission.organisation_id)
+        owned_by(SponsorAttestation, submission.organisation_id)
         .filter(submission=submission)
         .select_related("sponsor")
         .first()
@@ -122,7 +117,7 @@ def attestation_for(*, submission: Submission) -> SponsorAttestation | None:
 
 
 def snapshot_latest(*, submission: Submission) -> Snapshot | None:
-    return _scoped(Snapshot, submission.organisation_id).filter(submission=submission).first()
+    return owned_by(Snapshot, submission.organisation_id).filter(submission=submission).first()
 
 
 @dataclass(frozen=True)
@@ -202,21 +197,21 @@ def submission_detail(*, submission: Submission) -> SubmissionDetail:
     organisation_id = submission.organisation_id
     criteria = list(submission.criteria_version.criteria.all())
     texts = dict(
-        _scoped(SelfAssessment, organisation_id)
+        owned_by(SelfAssessment, organisation_id)
         .filter(submission=submission)
         .values_list("criterion_id", "text")
     )
     items = list(
-        _scoped(Evidence, organisation_id).filter(submission=submission).select_related("added_by")
+        owned_by(Evidence, organisation_id).filter(submission=submission).select_related("added_by")
     )
     entries = list(
-        _scoped(AuditEntry, organisation_id).filter(submission=submission).select_related("actor")
+        owned_by(AuditEntry, organisation_id).filter(submission=submission).select_related("actor")
     )
     actors = {entry.actor_id for entry in entries if entry.actor_id is not None}
     audit = team_audit(
         entries,
         reviewer_ids=set(
-            _scoped(ReviewerAssignment, organisation_id)
+            owned_by(ReviewerAssignment, organisation_id)
             .filter(submission=submission)
             .values_list("reviewer_id", flat=True)
         ),
@@ -376,7 +371,7 @@ def accreditation_status_for_events(
     events without a submission are left out.
     """
     submissions = (
-        _scoped(Submission, organisation.pk)
+        owned_by(Submission, organisation.pk)
         .filter(event_id__in=list(event_ids))
         .select_related("certificate")
         .order_by("event_id", "-created_at", "-pk")
@@ -422,7 +417,7 @@ def information_requests_open(*, organisation: Organisation) -> list[OpenInforma
     from accreditation.models import InformationRequest
 
     requests = (
-        _scoped(InformationRequest, organisation.pk)
+        owned_by(InformationRequest, organisation.pk)
         .filter(answered_at__isnull=True)
         .select_related("submission", "criterion")
         .order_by("asked_at", "pk")
@@ -463,7 +458,7 @@ def accreditation_news(
     """Accreditation news of the organisation's events in [since, until), oldest first.
     One query."""
     entries = (
-        _scoped(AuditEntry, organisation.pk)
+        owned_by(AuditEntry, organisation.pk)
         .filter(action__in=NEWS_ACTIONS, at__gte=since, at__lt=until)
         .select_related("submission", "submission__certificate")
         .order_by("at", "pk")

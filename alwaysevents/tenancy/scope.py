@@ -1,18 +1,21 @@
-"""The only ways code opens (or deliberately leaves) an organisation scope."""
+"""The only ways code opens (or deliberately leaves) an organisation scope, and reads one
+organisation's rows explicitly (`owned_by`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django_scopes import scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from programmes.models import Organisation
 
-__all__ = ["ScopeError", "across_organisations", "organisation_scope"]
+__all__ = ["ScopeError", "across_organisations", "organisation_scope", "owned_by"]
 
 
 @contextmanager
@@ -37,3 +40,11 @@ def across_organisations() -> Iterator[None]:
     """
     with scopes_disabled():
         yield
+
+
+def owned_by(model: Any, organisation: Organisation | int) -> QuerySet[Any]:
+    """The rows of an `OrganisationOwned` model that belong to one organisation (a model
+    instance or its id), whatever scope is active: how selectors that are handed the
+    organisation read its rows."""
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    return model.objects.with_scope(organisation=pk).filter(organisation_id=pk)

@@ -14,8 +14,9 @@ from typing import Any
 from django.db.models import Count, Min, Prefetch, QuerySet
 from django.db.models.functions import Lower, TruncQuarter
 
+from alwaysevents.tenancy.scope import owned_by
 from coproduction.models import Attendance, Insight, InvolvementActivity
-from programmes.models import MAIN_PATH, AlwaysEvent, Organisation, Stage, StageTransition
+from programmes.models import MAIN_PATH, AlwaysEvent, Stage, StageTransition
 
 Rung = InvolvementActivity.Rung
 
@@ -23,10 +24,6 @@ Rung = InvolvementActivity.Rung
 # (Proposed, Set-up) are not reported as missing partner involvement.
 INVOLVEMENT_EXPECTED_FROM = Stage.DISCOVERING
 PARTNER_SHARE_AIM = Decimal("0.5")
-
-
-def _scoped(model: Any, organisation: Organisation) -> QuerySet[Any]:
-    return model.objects.with_scope(organisation=organisation.pk).filter(organisation=organisation)
 
 
 def rung_name(rung: int) -> str:
@@ -55,7 +52,7 @@ def insight_themes(*, event: AlwaysEvent) -> list[ThemeCount]:
     Themes differing only in capitals count together, shown as first written (alphabetically).
     """
     rows = (
-        _scoped(Insight, event.organisation)
+        owned_by(Insight, event.organisation)
         .filter(event=event)
         .annotate(key=Lower("theme"))
         .values("key")
@@ -317,7 +314,7 @@ def _profile(
 
 def insight_list(*, event: AlwaysEvent, limit: int = 50) -> list[Insight]:
     """The event's latest insights. One query."""
-    return list(_scoped(Insight, event.organisation).filter(event=event)[:limit])
+    return list(owned_by(Insight, event.organisation).filter(event=event)[:limit])
 
 
 @dataclass(frozen=True)

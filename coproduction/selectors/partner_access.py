@@ -10,10 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import QuerySet
-
+from alwaysevents.tenancy.scope import owned_by
 from coproduction.models import (
     Attendance,
     Consent,
@@ -47,12 +45,6 @@ CONSENT_WORDS = {
     Consent.Purpose.CASE_STUDIES: "Using your story in case studies for other organisations",
     Consent.Purpose.PAYMENT: "Processing payments to you",
 }
-
-
-def _scoped(model: Any, organisation_id: int) -> QuerySet[Any]:
-    return model.objects.with_scope(organisation=organisation_id).filter(
-        organisation_id=organisation_id
-    )
 
 
 @dataclass(frozen=True)
@@ -92,7 +84,7 @@ def partner_events(*, partner: Partner, pk: int | None = None) -> list[PartnerEv
     With `pk`, only that event (an empty list when it is not theirs).
     """
     links = (
-        _scoped(EventPartner, partner.organisation_id)
+        owned_by(EventPartner, partner.organisation_id)
         .filter(partner=partner)
         .select_related("event", "event__team_lead")
         .order_by("left_on", "event__title", "pk")
@@ -105,7 +97,7 @@ def partner_events(*, partner: Partner, pk: int | None = None) -> list[PartnerEv
     event_ids = [link.event_id for link in links_list]
     sign_offs: dict[int, list[tuple[str, dt.date]]] = {}
     for sign_off in (
-        _scoped(PartnerSignOff, partner.organisation_id)
+        owned_by(PartnerSignOff, partner.organisation_id)
         .filter(partner=partner, sign_off__event_id__in=event_ids)
         .select_related("sign_off")
         .order_by("-sign_off__signed_on", "-pk")
@@ -115,7 +107,7 @@ def partner_events(*, partner: Partner, pk: int | None = None) -> list[PartnerEv
         )
     activities: dict[int, list[PartnerActivity]] = {}
     for attendance in (
-        _scoped(Attendance, partner.organisation_id)
+        owned_by(Attendance, partner.organisation_id)
         .filter(partner=partner, activity__event_id__in=event_ids)
         .select_related("activity")
         .order_by("-activity__held_on", "-pk")
@@ -184,7 +176,7 @@ def partner_consents(*, partner: Partner) -> list[ConsentRow]:
             given_at=consent.given_at,
             withdrawn_at=consent.withdrawn_at,
         )
-        for consent in _scoped(Consent, partner.organisation_id)
+        for consent in owned_by(Consent, partner.organisation_id)
         .filter(partner=partner)
         .order_by("-given_at", "-pk")
     ]
@@ -206,13 +198,13 @@ class SignInStatus:
 def partner_sign_in_status(*, partner: Partner) -> SignInStatus:
     """Two queries."""
     link = (
-        _scoped(PartnerMembership, partner.organisation_id)
+        owned_by(PartnerMembership, partner.organisation_id)
         .filter(partner=partner, membership__is_active=True)
         .select_related("membership__user")
         .first()
     )
     invitation = (
-        _scoped(PartnerInvitation, partner.organisation_id)
+        owned_by(PartnerInvitation, partner.organisation_id)
         .filter(
             partner=partner,
             invitation__accepted_at__isnull=True,

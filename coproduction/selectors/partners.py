@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.tenancy.scope import owned_by
 from coproduction.models import (
     AccessNeed,
     AuditEntry,
@@ -25,15 +25,9 @@ from coproduction.permissions import can_see_partner_details, can_see_partner_na
 from programmes.models import AlwaysEvent, Membership, Organisation
 
 
-def _scoped(model: Any, organisation_id: int) -> QuerySet[Any]:
-    return model.objects.with_scope(organisation=organisation_id).filter(
-        organisation_id=organisation_id
-    )
-
-
 def partner_get(*, organisation: Organisation, pk: int) -> Partner:
     """One partner of the organisation; `Partner.DoesNotExist` for anyone else's (a 404)."""
-    return _scoped(Partner, organisation.pk).get(pk=pk)
+    return owned_by(Partner, organisation.pk).get(pk=pk)
 
 
 # --- one event's partners -----------------------------------------------------------------------
@@ -68,7 +62,7 @@ class PartnerCounts:
 def partner_list(*, event: AlwaysEvent) -> list[PartnerRow]:
     """The event's partners with the access-needs flag, current ones first. One query."""
     links = (
-        _scoped(EventPartner, event.organisation_id)
+        owned_by(EventPartner, event.organisation_id)
         .filter(event=event)
         .select_related("partner")
         .order_by("left_on", "partner__display_name", "pk")
@@ -92,7 +86,7 @@ def partner_counts(*, event: AlwaysEvent) -> PartnerCounts:
     """Counts only, for everyone in the organisation (sponsors included). One query."""
     no_needs = Q(partner__access_needs=[]) & Q(partner__access_needs_other="")
     totals = (
-        _scoped(EventPartner, event.organisation_id)
+        owned_by(EventPartner, event.organisation_id)
         .filter(event=event)
         .aggregate(
             current=Count("pk", filter=Q(left_on__isnull=True)),
@@ -141,7 +135,7 @@ def partner_view(*, membership: Membership, partner: Partner) -> PartnerView:
     if not can_see_partner_names(membership, partner):
         raise DomainError("Only the team can see who the partners are; you can see the numbers.")
     events = tuple(
-        _scoped(EventPartner, partner.organisation_id)
+        owned_by(EventPartner, partner.organisation_id)
         .filter(partner=partner, left_on__isnull=True)
         .order_by("event__title")
         .values_list("event__title", flat=True)
@@ -158,7 +152,7 @@ def partner_view(*, membership: Membership, partner: Partner) -> PartnerView:
     if not can_see_partner_details(membership, partner):
         return view
     labels = dict(AccessNeed.choices)
-    consents = _scoped(Consent, partner.organisation_id).filter(
+    consents = owned_by(Consent, partner.organisation_id).filter(
         partner=partner, withdrawn_at__isnull=True
     )
     return PartnerView(
@@ -188,13 +182,13 @@ def partner_view(*, membership: Membership, partner: Partner) -> PartnerView:
 
 def audit_list(*, organisation: Organisation) -> QuerySet[AuditEntry]:
     """The audit log, newest first (for organisation admins: `can_read_audit`)."""
-    return _scoped(AuditEntry, organisation.pk).select_related("actor", "partner")
+    return owned_by(AuditEntry, organisation.pk).select_related("actor", "partner")
 
 
 def partners_past_retention(*, organisation: Organisation, today: dt.date) -> QuerySet[Partner]:
     """Partners not yet anonymised whose retention date is before `today`, oldest date first."""
     return (
-        _scoped(Partner, organisation.pk)
+        owned_by(Partner, organisation.pk)
         .filter(anonymised_at__isnull=True, retention_until__lt=today)
         .order_by("retention_until", "pk")
     )
@@ -203,7 +197,7 @@ def partners_past_retention(*, organisation: Organisation, today: dt.date) -> Qu
 def consent_list(*, partner: Partner) -> QuerySet[Consent]:
     """Every consent of a partner, given and withdrawn, newest first. One query."""
     return (
-        _scoped(Consent, partner.organisation_id)
+        owned_by(Consent, partner.organisation_id)
         .filter(partner=partner)
         .select_related("recorded_by", "withdrawn_by")
     )
@@ -230,13 +224,13 @@ def partner_list_for_publication(*, event: AlwaysEvent) -> list[PublicPartner]:
     have not been erased; everyone else appears by pseudonym. No contact or access details.
     """
     links = list(
-        _scoped(EventPartner, event.organisation_id)
+        owned_by(EventPartner, event.organisation_id)
         .filter(event=event)
         .select_related("partner")
         .order_by("joined_on", "pk")
     )
     consenting = set(
-        _scoped(Consent, event.organisation_id)
+        owned_by(Consent, event.organisation_id)
         .filter(
             partner_id__in=[link.partner_id for link in links],
             purpose=Consent.Purpose.CASE_STUDIES,
@@ -263,7 +257,7 @@ def partner_list_for_publication(*, event: AlwaysEvent) -> list[PublicPartner]:
 def sign_off_partner_ids(*, event: AlwaysEvent) -> dict[int, int]:
     """Which partner gave each vision sign-off: {sign-off id: partner id}. One query."""
     return dict(
-        _scoped(PartnerSignOff, event.organisation_id)
+        owned_by(PartnerSignOff, event.organisation_id)
         .filter(sign_off__event=event)
         .values_list("sign_off_id", "partner_id")
     )

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
+from alwaysevents.tenancy.scope import owned_by
 from coproduction.models import AuditEntry, Claim, PaymentRate
 from programmes import costs
 from programmes.models import AlwaysEvent, Organisation
@@ -20,12 +21,6 @@ COUNTED_STATES = (Claim.State.APPROVED, Claim.State.PAID)
 BENEFITS_NOTICE_GIVEN = "benefits_notice_given"  # services.payments.PaymentAction
 COST_LINE_KEY = "coproduction.partner_payments"
 COST_LINE_LABEL = "Partner payments and expenses"
-
-
-def _scoped(model: Any, organisation_id: int) -> QuerySet[Any]:
-    return model.objects.with_scope(organisation=organisation_id).filter(
-        organisation_id=organisation_id
-    )
 
 
 def event_partner_payments_total(*, event: AlwaysEvent) -> Decimal:
@@ -39,7 +34,7 @@ def event_partner_payments_totals(*, events: Sequence[AlwaysEvent]) -> dict[int,
     if not events:
         return {}
     rows = (
-        _scoped(Claim, events[0].organisation_id)
+        owned_by(Claim, events[0].organisation_id)
         .filter(event__in=[event.pk for event in events], state__in=COUNTED_STATES)
         .values("event_id")
         .annotate(total=Sum("amount"))
@@ -78,7 +73,7 @@ def payment_rate_list(*, organisation: Organisation, on: dt.date | None = None) 
     on = on or timezone.localdate()
     rows: list[RateRow] = []
     current_found: set[str] = set()
-    for rate in _scoped(PaymentRate, organisation.pk).order_by("level", "-effective_from"):
+    for rate in owned_by(PaymentRate, organisation.pk).order_by("level", "-effective_from"):
         if rate.effective_from > on:
             status = "future"
         elif rate.level in current_found:
@@ -125,12 +120,12 @@ def _notice_known(organisation_id: int, partner_ids: set[int]) -> set[int]:
     if not partner_ids:
         return set()
     given = set(
-        _scoped(AuditEntry, organisation_id)
+        owned_by(AuditEntry, organisation_id)
         .filter(partner_id__in=partner_ids, action=BENEFITS_NOTICE_GIVEN)
         .values_list("partner_id", flat=True)
     )
     paid = set(
-        _scoped(Claim, organisation_id)
+        owned_by(Claim, organisation_id)
         .filter(partner_id__in=partner_ids, kind=Claim.Kind.INVOLVEMENT, state=Claim.State.PAID)
         .values_list("partner_id", flat=True)
     )
@@ -169,7 +164,7 @@ def _row(claim: Claim, notice_known: set[int]) -> ClaimRow:
 
 def _claims(event: AlwaysEvent) -> QuerySet[Claim]:
     return (
-        _scoped(Claim, event.organisation_id)
+        owned_by(Claim, event.organisation_id)
         .filter(event=event)
         .select_related("partner", "activity", "created_by", "approved_by")
     )
@@ -243,7 +238,7 @@ def claim_totals(*, event: AlwaysEvent) -> ClaimTotals:
     """Number and amount of the event's claims in each state. One query."""
     totals = ClaimTotals()
     for row in (
-        _scoped(Claim, event.organisation_id)
+        owned_by(Claim, event.organisation_id)
         .filter(event=event)
         .order_by()
         .values("state")
@@ -282,7 +277,7 @@ def partner_own_claims(*, partner: Any) -> list[OwnClaim]:
     """Every claim for this partner in their organisation, newest first (one query). No
     receipts and nothing about anyone else."""
     claims = (
-        _scoped(Claim, partner.organisation_id)
+        owned_by(Claim, partner.organisation_id)
         .filter(partner=partner)
         .select_related("event")
         .order_by("-created_at", "-pk")

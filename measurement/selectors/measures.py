@@ -10,22 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, QuerySet
 
+from alwaysevents.tenancy.scope import owned_by
 from measurement.models import DataImport, DataPoint, Measure, Phase
 
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent
 
 
-def _scoped(model: Any, event: AlwaysEvent) -> QuerySet[Any]:
-    return model.objects.with_scope(organisation=event.organisation_id).filter(
-        organisation_id=event.organisation_id
-    )
-
-
 def measure_list(*, event: AlwaysEvent) -> QuerySet[Measure]:
     """The event's measures with how many points they have and the latest period. One query."""
     return (
-        _scoped(Measure, event)
+        owned_by(Measure, event.organisation_id)
         .filter(event=event)
         .annotate(point_count=Count("points"), latest_period=Max("points__period"))
         .order_by("type", "name")
@@ -33,7 +28,7 @@ def measure_list(*, event: AlwaysEvent) -> QuerySet[Measure]:
 
 
 def measure_get(*, event: AlwaysEvent, pk: int) -> Measure:
-    return _scoped(Measure, event).select_related("event").get(event=event, pk=pk)
+    return owned_by(Measure, event.organisation_id).select_related("event").get(event=event, pk=pk)
 
 
 def measure_points(*, measure: Measure) -> list[DataPoint]:
@@ -54,7 +49,11 @@ def measure_phases(*, measure: Measure) -> list[Phase]:
 
 
 def data_import_list(*, event: AlwaysEvent, limit: int = 10) -> QuerySet[DataImport]:
-    return _scoped(DataImport, event).filter(event=event).select_related("imported_by")[:limit]
+    return (
+        owned_by(DataImport, event.organisation_id)
+        .filter(event=event)
+        .select_related("imported_by")[:limit]
+    )
 
 
 # --- many events at once (dashboards) ----------------------------------------------------------

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from alwaysevents.tenancy.scope import organisation_scope
+from alwaysevents.tenancy.scope import organisation_scope, owned_by
 from programmes import costs, readiness
 from programmes.costs import CostLine
 from programmes.formatting import format_hours
@@ -52,10 +52,6 @@ SUGGESTED_SCORE = {
 }
 
 
-def _scoped(model: Any, organisation: Organisation) -> QuerySet[Any]:
-    return model.objects.with_scope(organisation=organisation.pk).filter(organisation=organisation)
-
-
 def _of_events(model: Any, events: Sequence[AlwaysEvent], via: str = "event") -> QuerySet[Any]:
     """Rows of `model` belonging to any of `events`, in one query whatever their number.
 
@@ -88,10 +84,12 @@ def event_list(
 ) -> QuerySet[AlwaysEvent]:
     """Events with their latest score, team size and open challenges. One query."""
     latest = (
-        _scoped(ProgressScore, organisation).filter(event=OuterRef("pk")).order_by("-set_at", "-pk")
+        owned_by(ProgressScore, organisation)
+        .filter(event=OuterRef("pk"))
+        .order_by("-set_at", "-pk")
     )
     events = (
-        _scoped(AlwaysEvent, organisation)
+        owned_by(AlwaysEvent, organisation)
         .select_related("team_lead", "executive_sponsor")
         .annotate(
             latest_score=Subquery(latest.values("score")[:1]),
@@ -119,7 +117,7 @@ def event_list(
 
 def event_services(*, organisation: Organisation) -> list[str]:
     return list(
-        _scoped(AlwaysEvent, organisation)
+        owned_by(AlwaysEvent, organisation)
         .order_by("service")
         .values_list("service", flat=True)
         .distinct()
@@ -128,14 +126,14 @@ def event_services(*, organisation: Organisation) -> list[str]:
 
 def event_get(*, organisation: Organisation, pk: int) -> AlwaysEvent:
     return (
-        _scoped(AlwaysEvent, organisation)
+        owned_by(AlwaysEvent, organisation)
         .select_related("team_lead", "executive_sponsor", "cohort", "parent", "sustain_plan__owner")
         .get(pk=pk)
     )
 
 
 def event_team(*, event: AlwaysEvent) -> list[TeamMember]:
-    return list(_scoped(TeamMember, event.organisation).filter(event=event).select_related("user"))
+    return list(owned_by(TeamMember, event.organisation).filter(event=event).select_related("user"))
 
 
 def challenge_list_needing_sponsor(
@@ -143,7 +141,7 @@ def challenge_list_needing_sponsor(
 ) -> QuerySet[Challenge]:
     """Open challenges that ask for this sponsor, on the events they sponsor."""
     return (
-        _scoped(Challenge, organisation)
+        owned_by(Challenge, organisation)
         .filter(
             event__executive_sponsor=sponsor,
             status=Challenge.Status.OPEN,
@@ -455,7 +453,7 @@ def event_timeline(*, event: AlwaysEvent, limit: int = 100) -> list[TimelineItem
     items: list[TimelineItem] = [
         TimelineItem(event.created_at, "created", "Always Event started", "", None),
     ]
-    for t in _scoped(StageTransition, org).filter(event=event).select_related("by")[:limit]:
+    for t in owned_by(StageTransition, org).filter(event=event).select_related("by")[:limit]:
         items.append(
             TimelineItem(
                 t.at,
@@ -466,12 +464,12 @@ def event_timeline(*, event: AlwaysEvent, limit: int = 100) -> list[TimelineItem
                 [f"Moved on before: {label}" for label in t.overridden],
             )
         )
-    for s in _scoped(ProgressScore, org).filter(event=event).select_related("set_by")[:limit]:
+    for s in owned_by(ProgressScore, org).filter(event=event).select_related("set_by")[:limit]:
         items.append(
             TimelineItem(s.set_at, "score", f"Progress score set to {s.score}", s.reason, s.set_by)
         )
     # Each kind is ordered by the time it shows, so that `limit` keeps the newest of each.
-    challenges = _scoped(Challenge, org).filter(event=event).order_by("-created_at", "-pk")
+    challenges = owned_by(Challenge, org).filter(event=event).order_by("-created_at", "-pk")
     for c in challenges.select_related("recorded_by")[:limit]:
         items.append(
             TimelineItem(
@@ -482,7 +480,7 @@ def event_timeline(*, event: AlwaysEvent, limit: int = 100) -> list[TimelineItem
                 c.recorded_by,
             )
         )
-    entries = _scoped(TimeEntry, org).filter(event=event).order_by("-recorded_at", "-pk")
+    entries = owned_by(TimeEntry, org).filter(event=event).order_by("-recorded_at", "-pk")
     for e in entries.select_related("person", "recorded_by")[:limit]:
         items.append(
             TimelineItem(
@@ -494,7 +492,7 @@ def event_timeline(*, event: AlwaysEvent, limit: int = 100) -> list[TimelineItem
                 e.recorded_by,
             )
         )
-    for m in _scoped(EventComment, org).filter(event=event).select_related("author")[:limit]:
+    for m in owned_by(EventComment, org).filter(event=event).select_related("author")[:limit]:
         items.append(TimelineItem(m.created_at, "comment", "Comment", m.text, m.author))
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

@@ -123,3 +123,17 @@ def test_every_organisation_owned_model_is_scoped():
         with pytest.raises(ScopeError):
             model.objects.count()
         assert connection.vendor == "postgresql"
+
+
+def test_owned_by_reads_one_organisations_rows_whatever_scope_is_open(
+    organisation, other_organisation
+):
+    from alwaysevents.tenancy.scope import organisation_scope, owned_by
+    from programmes.models import AlwaysEvent
+    from tests.factories import AlwaysEventFactory
+
+    ours = AlwaysEventFactory(organisation=organisation)
+    AlwaysEventFactory(organisation=other_organisation)
+    assert list(owned_by(AlwaysEvent, organisation)) == [ours]  # no scope open
+    with organisation_scope(other_organisation):
+        assert list(owned_by(AlwaysEvent, organisation.pk)) == [ours]
