@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -147,14 +146,6 @@ class SubmissionDetailView(SubmissionMixin, ActionFormsView):
                 kwargs["records"] = selectors.record_options(event=self.event)
             return kwargs
         return {}
-
-    def build_form(self, name: str, data: Any = None) -> forms.BaseForm:
-        form_class, _ = self.actions[name]
-        files = self.request.FILES if data is not None and name == "evidence_file" else None
-        return form_class(
-            data=data, files=files, initial=self.initial(name), prefix=name,
-            **self.form_kwargs(name),
-        )  # fmt: skip
 
     def evidence_url(self, item: Evidence) -> str:
         """Where an evidence item opens: the private download, or the linked record's page."""

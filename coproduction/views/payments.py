@@ -117,17 +117,6 @@ class EventPaymentsView(ActionFormsView):
     def can_handle(self) -> bool:
         return cp_permissions.can_handle_claims(self.membership, self.event)
 
-    def build_form(self, name: str, data: Any = None) -> forms.BaseForm:
-        form_class, _ = self.actions[name]
-        files = self.request.FILES if data is not None else None
-        return form_class(
-            data=data,
-            files=files,
-            initial=self.initial(name),
-            prefix=name,
-            **self.form_kwargs(name),
-        )
-
     def form_kwargs(self, name: str) -> dict[str, Any]:
         partners = [
             row
@@ -265,16 +254,6 @@ class ClaimDetailView(_ClaimMixin, ActionFormsView):
             claim = self.claim
             return {"kind": claim.kind, "amount": claim.amount, "description": claim.description}
         return {}
-
-    def build_form(self, name: str, data: Any = None) -> forms.BaseForm:
-        form_class, _ = self.actions[name]
-        return form_class(
-            data=data,
-            files=self.request.FILES if data is not None else None,
-            initial=self.initial(name),
-            prefix=name,
-            **self.form_kwargs(name),
-        )
 
     def form_kwargs(self, name: str) -> dict[str, Any]:
         if name in ("approve", "pay") and self.row.needs_benefits_notice:

@@ -103,9 +103,14 @@ class ActionFormsView(EventMixin, ActionPostMixin, TemplateView):
         return {}
 
     def build_form(self, name: str, data: Any = None) -> forms.BaseForm:
+        """The action's form; bound to `data` and the request's files when posted."""
         form_class, _ = self.actions[name]
         return form_class(
-            data=data, initial=self.initial(name), prefix=name, **self.form_kwargs(name)
+            data=data,
+            files=self.request.FILES if data is not None else None,
+            initial=self.initial(name),
+            prefix=name,
+            **self.form_kwargs(name),
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
