@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
+from alwaysevents.tenancy.scope import owned_by
 from alwaysevents.views import add_domain_error
 from coproduction import permissions as cp_permissions
 from coproduction.models import Attendance, Consent, Partner
@@ -242,9 +243,8 @@ class PartnerDetailsView(PartnerPageMixin, TemplateView):
         if not form.is_valid():
             return HttpResponseBadRequest("Which consent?")
         consent = (
-            Consent.objects.with_scope(organisation=self.organisation.pk)
-            .filter(organisation=self.organisation, partner=self.partner)
-            .filter(pk=form.cleaned_data["consent"])
+            owned_by(Consent, self.organisation)
+            .filter(partner=self.partner, pk=form.cleaned_data["consent"])
             .first()
         )
         if consent is None:

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -25,6 +26,7 @@ from django.views.generic import TemplateView
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
+from alwaysevents.tenancy.scope import owned_by
 from alwaysevents.views import ActionPostMixin, add_domain_error
 from coproduction import permissions as cp_permissions
 from coproduction.forms import (
@@ -117,15 +119,16 @@ class EventPaymentsView(ActionFormsView):
     def can_handle(self) -> bool:
         return cp_permissions.can_handle_claims(self.membership, self.event)
 
+    def _activities(self) -> QuerySet[InvolvementActivity]:
+        return owned_by(InvolvementActivity, self.organisation).filter(event=self.event)
+
     def form_kwargs(self, name: str) -> dict[str, Any]:
         partners = [
             row
             for row in partner_selectors.partner_list(event=self.event)
             if row.left_on is None and not row.is_anonymised
         ]
-        activities = InvolvementActivity.objects.with_scope(
-            organisation=self.organisation.pk
-        ).filter(organisation=self.organisation, event=self.event)
+        activities = self._activities()
         return {
             "partners": partners,
             "activities": [
@@ -155,23 +158,17 @@ class EventPaymentsView(ActionFormsView):
 
     def perform_claim(self, form: ClaimForm) -> str:
         data = dict(form.cleaned_data)
-        scoped = {"organisation": self.organisation.pk}
         try:
-            partner = Partner.objects.with_scope(**scoped).get(
+            partner = partner_selectors.partner_get(
                 organisation=self.organisation, pk=data.pop("partner")
             )
         except Partner.DoesNotExist:
             raise DomainError("Choose one of the event's partners.", field="partner") from None
         activity = None
-        if data.get("activity"):
-            activity = (
-                InvolvementActivity.objects.with_scope(**scoped)
-                .filter(organisation=self.organisation, event=self.event, pk=data["activity"])
-                .first()
-            )
+        if activity_id := data.pop("activity", None):
+            activity = self._activities().filter(pk=activity_id).first()
             if activity is None:
                 raise DomainError("Choose one of this event's activities.", field="activity")
-        data.pop("activity", None)
         claim = services.claim_create(
             partner=partner, event=self.event, by=self.actor, activity=activity, **data
         )
