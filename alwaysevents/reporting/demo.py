@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 PER_PERSON = 2
 
 
-def _record(
+def demo_notification(
     *,
     recipient_id: int,
     organisation: Organisation,
@@ -35,17 +35,21 @@ def _record(
     body: str,
     url: str,
     read: bool,
+    emailed_at: dt.datetime | None = None,
 ) -> Notification:
+    """One ledger row of the demo, once (its key is the real ledger's). In the app only, unless
+    `emailed_at` says it was emailed then; nothing is emailed now."""
     notification, created = Notification.objects.get_or_create(
         recipient_id=recipient_id,
         kind=kind,
         period=period,
         defaults={
             "organisation": organisation,
-            "channel": Channel.IN_APP,
+            "channel": Channel.BOTH if emailed_at else Channel.IN_APP,
             "subject": subject,
             "body": body,
             "url": url,
+            "emailed_at": emailed_at,
         },
     )
     if created and read:
@@ -60,7 +64,7 @@ def seed_reporting(organisation: Organisation, *, people: dict[str, User], today
     for reminder in reminders_due(organisation=organisation, today=today):
         if taken[reminder.recipient_id] >= PER_PERSON:
             continue
-        _record(
+        demo_notification(
             recipient_id=reminder.recipient_id,
             organisation=organisation,
             kind=reminder.kind,

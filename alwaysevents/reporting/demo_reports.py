@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from alwaysevents.reporting.models import Channel, Notification, NotificationKind, SponsorReport
+from alwaysevents.reporting.demo import demo_notification
+from alwaysevents.reporting.models import NotificationKind, SponsorReport
 from alwaysevents.reporting.selectors.report import period_bounds, period_label, period_of
 from alwaysevents.reporting.services.reports import report_path, sponsor_report_generate
 from alwaysevents.tenancy.scope import organisation_scope
@@ -32,34 +33,6 @@ def _months_before(day: dt.date, n: int) -> str:
     for _ in range(n):
         first = (first - dt.timedelta(days=1)).replace(day=1)
     return period_of(first)
-
-
-def _ledger(
-    *,
-    user_id: int,
-    organisation: Organisation,
-    kind: str,
-    key: str,
-    subject: str,
-    url: str,
-    read: bool,
-    emailed_at: dt.datetime,
-) -> None:
-    notification, created = Notification.objects.get_or_create(
-        recipient_id=user_id,
-        kind=kind,
-        period=key,
-        defaults={
-            "organisation": organisation,
-            "channel": Channel.BOTH,
-            "subject": subject,
-            "body": subject,
-            "url": url,
-            "emailed_at": emailed_at,
-        },
-    )
-    if created and read:
-        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
 
 
 def seed_reports(organisation: Organisation, *, people: dict[str, User], today: dt.date) -> int:
@@ -109,25 +82,29 @@ def seed_reports(organisation: Organisation, *, people: dict[str, User], today: 
             )
         report.organisation = organisation
         label = period_label(period)
-        _ledger(
-            user_id=sponsor.pk,
+        demo_notification(
+            recipient_id=sponsor.pk,
             organisation=organisation,
             kind=NotificationKind.MONTHLY_REPORT,
-            key=f"org-{organisation.pk}:{period}",
+            period=report.notification_period,
             subject=f"Always Events progress report for {label}",
+            body=f"Your progress report for {label} is ready.",
             url=report_path(report),
             read=acknowledged_at is not None,
             emailed_at=sent_at,
         )
         if escalated_at:
             for admin_id in admins:
-                _ledger(
-                    user_id=admin_id,
+                demo_notification(
+                    recipient_id=admin_id,
                     organisation=organisation,
                     kind=NotificationKind.REPORT_ESCALATION,
-                    key=f"report-{report.pk}",
-                    subject=f"{sponsor.display_name} has not acknowledged the {label} "
-                    "progress report",
+                    period=f"report-{report.pk}",
+                    subject=(
+                        f"{sponsor.display_name} has not acknowledged the {label} progress report"
+                    ),
+                    body=f"{sponsor.display_name} has not acknowledged the {label} progress "
+                    "report.",
                     url=report_path(report),
                     read=False,
                     emailed_at=escalated_at,
