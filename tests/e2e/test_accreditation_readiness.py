@@ -157,7 +157,7 @@ def test_programme_admin_drafts_and_publishes_criteria(
     check_a11y(page)
     page.get_by_role("link", name="Edit C7").click()
     page.locator("#edit-heading").scroll_into_view_if_needed()
-    page.get_by_label("Thresholds").first.fill('{"minimum_pdsa_cycles": 4}')
+    page.get_by_label("Thresholds", exact=True).first.fill('{"minimum_pdsa_cycles": 4}')
     page.get_by_role("button", name="Save C7").click()
     expect(page.get_by_text("C7 is saved.")).to_be_visible()
     expect(page.locator("#criterion-C7")).to_contain_text("minimum_pdsa_cycles: 4")

@@ -41,7 +41,7 @@ def test_new_user_pushes_data_with_a_token_and_sees_the_chart(page: Page, check_
     page.get_by_label("Name").fill("Survey tool")
     page.get_by_label("Organisation it can reach").select_option(label="Northfield Hospitals")
     page.get_by_role("button", name="Create token").click()
-    token = page.get_by_label("Token").input_value()
+    token = page.get_by_label("Token", exact=True).input_value()
     assert token.startswith("ae_")
     expect(page.get_by_text("It will not be shown again")).to_be_visible()
     check_a11y(page)
