@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
 from programmes.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+# Every test starts at this instant and the clock ticks on from there, so no test depends on the
+# real date (a Monday morning in winter, London time). A test about other dates travels itself.
+FROZEN_AT = dt.datetime(2026, 11, 16, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    with time_machine.travel(FROZEN_AT, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
