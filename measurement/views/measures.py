@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import secrets
 from pathlib import Path
@@ -161,19 +162,28 @@ class MeasureUpdateView(MeasureMixin, ServiceFormMixin, FormView):
     template_name = "measurement/measure_form.html"
     success_message = "The measure is saved."
 
-    def get_form_kwargs(self) -> dict[str, Any]:
+    # The measure is loaded before anything of the page is built (the form's instance, the
+    # context), on GET and POST alike, as the other measure pages do.
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.load_measure()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.load_measure()
+        self.check(permissions.can_edit_event, "change measures")
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs.pop("organisation", None)
-        kwargs["instance"] = self.measure
+        # The form edits a copy: a model form writes what was posted into its instance while it
+        # validates, and the service must compare the change with the measure as it is (the
+        # frequency cannot change once data is entered), as must the page shown again.
+        kwargs["instance"] = copy.copy(self.measure)
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(measure=self.measure, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.check(permissions.can_edit_event, "change measures")
-        return super().post(request, *args, **kwargs)
 
     def perform(self, form: MeasureForm) -> Measure:
         return services.measure_update(measure=self.measure, by=self.actor, **form.cleaned_data)

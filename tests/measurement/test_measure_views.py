@@ -38,11 +38,36 @@ def url(name, event, **kwargs):
     )
 
 
-def test_every_member_reads_the_measure_pages(event, measure, client_for, viewer, sponsor, editor):
-    for user in (viewer, sponsor, editor):
-        client = client_for(user)
-        assert client.get(url("measure-list", event)).status_code == 200
-        assert client.get(url("measure-detail", event, measure_pk=measure.pk)).status_code == 200
+# Every page of an event's measures that answers GET, and whether only the content editors
+# (organisation admins, team leads, team members) may open it: sponsors read, they do not enter.
+MEASURE_PAGES = {
+    "measure-list": False,
+    "measure-detail": False,
+    "measure-svg": False,
+    "measure-png": False,
+    "measure-csv": False,
+    "measure-xlsx": False,
+    "import-template": False,
+    "measure-update": True,
+    "measure-grid": True,
+    "data-import": True,
+}
+
+
+@pytest.mark.parametrize("name", MEASURE_PAGES)
+def test_every_member_opens_every_measure_page_their_role_allows(
+    name, event, measure, client_for, org_admin, editor, viewer, sponsor
+):
+    services.data_point_save(measure=measure, period=MONDAY, value=Decimal(5), by=None)
+    kwargs = (
+        {}
+        if name in ("measure-list", "data-import", "import-template")
+        else {"measure_pk": measure.pk}
+    )
+    path = url(name, event, **kwargs)
+    for user in (org_admin, editor, viewer):
+        assert client_for(user).get(path).status_code == 200, user.email
+    assert client_for(sponsor).get(path).status_code == (403 if MEASURE_PAGES[name] else 200)
 
 
 def test_outsiders_get_404(event, measure, client_for, outsider):
@@ -194,3 +219,57 @@ def test_exports(event, measure, client_for, sponsor):
     data = client.get(url("measure-csv", event, measure_pk=measure.pk)).content.decode()
     assert data.splitlines()[1].startswith("2026-03-02,5")
     assert "first" in data
+
+
+def measure_form_data(measure, **changes):
+    data = {
+        "name": measure.name,
+        "type": measure.type,
+        "definition": measure.definition,
+        "value_kind": measure.value_kind,
+        "frequency": measure.frequency,
+        "direction": measure.direction,
+        "chart_type": measure.chart_type,
+        "fix_limits_after": "",
+    }
+    return {**data, **changes}
+
+
+def test_the_edit_page_opens_for_every_editor_and_sponsors_are_refused(
+    event, measure, client_for, org_admin, editor, viewer, sponsor
+):
+    """It answered 500 to everyone: the page read the measure before the form loaded it."""
+    path = url("measure-update", event, measure_pk=measure.pk)
+    for user in (editor, viewer, org_admin):
+        response = client_for(user).get(path)
+        assert response.status_code == 200, user.email
+        assert response.context["measure"] == measure
+        assert response.context["form"].instance.pk == measure.pk
+        assert "Edit Waiting time" in response.content.decode()
+    assert client_for(sponsor).get(path).status_code == 403
+
+
+def test_the_edit_page_saves_and_a_refused_change_leaves_the_measure_as_it_was(
+    event, measure, client_for, editor
+):
+    client = client_for(editor)
+    path = url("measure-update", event, measure_pk=measure.pk)
+    response = client.post(path, measure_form_data(measure, name="Minutes waiting"))
+    assert response.status_code == 302
+    assert response["Location"] == url("measure-detail", event, measure_pk=measure.pk)
+    measure.refresh_from_db()
+    assert measure.name == "Minutes waiting"
+
+    services.data_point_save(measure=measure, period=MONDAY, value=Decimal(5), by=None)
+    response = client.post(path, measure_form_data(measure, name="Renamed", frequency="monthly"))
+    assert response.status_code == 200
+    assert "The frequency cannot change once data is entered." in response.content.decode()
+    assert "Edit Minutes waiting" in response.content.decode()
+    measure.refresh_from_db()
+    assert (measure.name, measure.frequency) == ("Minutes waiting", "weekly")
+
+
+def test_a_missing_measure_is_404_on_the_edit_page(event, client_for, editor):
+    path = url("measure-update", event, measure_pk=999999)
+    assert client_for(editor).get(path).status_code == 404
+    assert client_for(editor).post(path, {}).status_code == 404
