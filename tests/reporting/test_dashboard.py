@@ -424,3 +424,31 @@ def test_the_release_fingerprint_reads_the_code_of_the_apps(settings, tmp_path):
         assert release_fingerprint() != first
     finally:
         release_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("persona", ["sponsor", "viewer"])
+def test_data_due_opens_a_page_everyone_on_the_dashboard_may_read(
+    request, client_for, organisation, persona
+):
+    """It opened the data grid, which answers 403 to a sponsor (found by the persona crawl)."""
+    from measurement.models import Measure
+
+    user = request.getfixturevalue(persona)
+    event = AlwaysEventFactory(organisation=organisation, stage=Stage.TESTING)
+    with organisation_scope(organisation):
+        measure = Measure.objects.create(
+            organisation=organisation,
+            event=event,
+            name="Falls",
+            type="balancing",
+            definition="Falls",
+            frequency="monthly",
+        )
+    client = client_for(user)
+    html = client.get(dashboard_url(organisation)).content.decode()
+    measure_url = reverse(
+        "measurement:measure-detail",
+        kwargs={"org_slug": organisation.slug, "pk": event.pk, "measure_pk": measure.pk},
+    )
+    assert f'<a href="{measure_url}">Data due' in html
+    assert client.get(measure_url).status_code == 200
