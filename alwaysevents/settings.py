@@ -96,6 +96,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "alwaysevents",  # first: its ready() installs the input checks (ADR 5)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

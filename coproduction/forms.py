@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
+from alwaysevents.validators import column_decimal_field
 from coproduction.models import (
     AccessNeed,
     Claim,
@@ -17,6 +18,8 @@ from coproduction.models import (
     Insight,
     InvolvementActivity,
     Partner,
+    PaymentRate,
+    PaymentSettings,
 )
 from coproduction.selectors.partners import PartnerRow
 from programmes.models import MAIN_PATH, Stage
@@ -106,7 +109,7 @@ class ActivityForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Judge it together with the partners who took part.",
     )
-    hours = forms.DecimalField(min_value=0, max_value=999, max_digits=5, decimal_places=2)
+    hours = column_decimal_field(InvolvementActivity, "hours", min_value=0, max_value=999)
     staff = forms.TypedMultipleChoiceField(
         label="Staff attending",
         coerce=int,
@@ -183,7 +186,7 @@ class PaymentRateForm(forms.Form):
         max_length=60,
         help_text="A few words, for example: attendance, half day, full day.",
     )
-    amount = forms.DecimalField(label="Amount (£)", min_value=0, max_digits=8, decimal_places=2)
+    amount = column_decimal_field(PaymentRate, "amount", label="Amount (£)", min_value=0)
     effective_from = forms.DateField(
         label="From",
         widget=DATE,
@@ -192,21 +195,19 @@ class PaymentRateForm(forms.Form):
 
 
 class PaymentSettingsForm(forms.Form):
-    team_lead_approval_limit = forms.DecimalField(
+    team_lead_approval_limit = column_decimal_field(
+        PaymentSettings,
+        "team_lead_approval_limit",
         label="Team leads may approve claims up to (£)",
         min_value=0,
         help_text="Claims above this need the organisation admin. £0 means only the admin.",
-        max_digits=8,
-        decimal_places=2,
     )
 
 
 class ClaimForm(forms.Form):
     partner = forms.TypedChoiceField(label="Partner", coerce=int, choices=[])
     kind = forms.ChoiceField(label="What the claim is for", choices=[("", "Choose…")])
-    amount = forms.DecimalField(
-        label="Amount (£)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
-    )
+    amount = column_decimal_field(Claim, "amount", label="Amount (£)", min_value=Decimal("0.01"))
     activity = forms.TypedChoiceField(
         label="Activity it is for (optional)",
         coerce=int,
@@ -246,9 +247,7 @@ class EditClaimForm(forms.Form):
     """Correct a draft: what it is for, the amount and the details."""
 
     kind = forms.ChoiceField(label="What the claim is for", choices=Claim.Kind.choices)
-    amount = forms.DecimalField(
-        label="Amount (£)", min_value=Decimal("0.01"), max_digits=8, decimal_places=2
-    )
+    amount = column_decimal_field(Claim, "amount", label="Amount (£)", min_value=Decimal("0.01"))
     description = forms.CharField(label="Details (optional)", max_length=300, required=False)
 
 

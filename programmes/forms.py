@@ -6,19 +6,23 @@ from typing import Any
 from django import forms
 
 from alwaysevents.tenancy.forms import ScopedForm, ScopedModelForm
+from alwaysevents.validators import ColumnDecimalField, column_decimal_field
 from programmes.models import (
     AlwaysEvent,
     Challenge,
     Cohort,
+    Cost,
     Criterion,
     Impact,
     Organisation,
     ProgrammeRole,
     ProgressScore,
     Role,
+    StaffRate,
     Stage,
     SustainPlan,
     TeamMember,
+    TimeEntry,
 )
 
 
@@ -172,8 +176,12 @@ class LeadershipForm(ScopedModelForm):
 
 class TeamMemberForm(ScopedForm):
     user = forms.ModelChoiceField(label="Person", queryset=_people())
-    protected_hours_per_week = forms.DecimalField(
-        label="Protected time agreed (hours a week)", min_value=0, max_value=40, decimal_places=1
+    protected_hours_per_week = column_decimal_field(
+        TeamMember,
+        "protected_hours_per_week",
+        label="Protected time agreed (hours a week)",
+        min_value=0,
+        max_value=40,
     )
     band = forms.ChoiceField(
         label="Pay band",
@@ -231,6 +239,7 @@ class AimForm(forms.ModelForm):
             "aim_review_frequency",
         ]
         widgets = {"aim_deadline": DATE}
+        field_classes = {"aim_target_percent": ColumnDecimalField}
 
 
 class CriterionForm(forms.Form):
@@ -257,7 +266,7 @@ class TimeEntryForm(ScopedForm):
         widget=DATE,
         help_text="Any day in the week: it is recorded against its Monday.",
     )
-    hours = forms.DecimalField(min_value=0, max_value=80, decimal_places=2)
+    hours = column_decimal_field(TimeEntry, "hours", min_value=0, max_value=80)
     note = forms.CharField(required=False, max_length=300)
 
 
@@ -277,8 +286,12 @@ class ImpactForm(forms.Form):
     kind = forms.ChoiceField(choices=Impact.Kind.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     unintended = forms.BooleanField(label="We did not plan for this (unintended)", required=False)
-    money_estimate = forms.DecimalField(label="Money saved a year (£)", required=False, min_value=0)
-    hours_estimate = forms.DecimalField(label="Hours saved a year", required=False, min_value=0)
+    money_estimate = column_decimal_field(
+        Impact, "money_estimate", label="Money saved a year (£)", required=False, min_value=0
+    )
+    hours_estimate = column_decimal_field(
+        Impact, "hours_estimate", label="Hours saved a year", required=False, min_value=0
+    )
     basis = forms.CharField(
         label="Basis of the estimate",
         required=False,
@@ -290,7 +303,7 @@ class ImpactForm(forms.Form):
 
 class CostForm(forms.Form):
     description = forms.CharField(label="What it was for", max_length=300)
-    amount = forms.DecimalField(label="Amount (£)", min_value=0, decimal_places=2)
+    amount = column_decimal_field(Cost, "amount", label="Amount (£)", min_value=0)
     incurred_on = forms.DateField(label="Date", widget=DATE)
 
 
@@ -324,5 +337,7 @@ class CommentForm(forms.Form):
 
 class StaffRateForm(forms.Form):
     band = forms.ChoiceField(label="Pay band", choices=TeamMember.Band.choices)
-    hourly_rate = forms.DecimalField(label="Hourly cost (£)", min_value=0, decimal_places=2)
+    hourly_rate = column_decimal_field(
+        StaffRate, "hourly_rate", label="Hourly cost (£)", min_value=0
+    )
     effective_from = forms.DateField(label="From", widget=DATE)

@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from rest_framework import serializers
 
+from alwaysevents.api.fields import ColumnDecimalField
+from alwaysevents.validators import validate_text
 from measurement.models import DataPoint, Measure, PdsaCycle
 from measurement.services.measures import MEASURE_FIELDS
 from programmes.models import AlwaysEvent, Organisation
+
+# --- input ---------------------------------------------------------------------------------------
+# Every text field refuses control characters (`alwaysevents.validators.install_text_checks`,
+# ADR 5); numbers that a column cannot hold are refused in the forms' words.
+
+
+class InputModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer that takes input: decimal fields say plainly what their column holds."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: ColumnDecimalField,
+    }
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            # A model field's own validators replace DRF's defaults: keep the text check.
+            if isinstance(field, serializers.CharField) and validate_text not in field.validators:
+                field.validators.append(validate_text)
+        return fields
+
 
 # --- errors -------------------------------------------------------------------------------------
 
@@ -77,7 +102,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         extra_kwargs = {"target": {"coerce_to_string": False}}
 
 
-class MeasureCreateSerializer(serializers.ModelSerializer):
+class MeasureCreateSerializer(InputModelSerializer):
     class Meta:
         model = Measure
         fields = list(MEASURE_FIELDS)

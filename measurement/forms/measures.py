@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from measurement.models import Measure
+from alwaysevents.validators import ColumnDecimalField, column_decimal_field
+from measurement.models import DataPoint, Measure
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,6 +28,7 @@ class MeasureForm(forms.ModelForm):
             "fix_limits_after",
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"target": ColumnDecimalField}
         help_texts = {
             "type": "Outcome: what patients experience. Process: whether the change happens. "
             "Balancing: something that could get worse as a side effect.",
@@ -42,9 +44,9 @@ class PointForm(forms.Form):
     period = forms.DateField(
         widget=DATE, help_text="Any day: it is recorded against its week or month."
     )
-    value = forms.DecimalField(required=False, max_digits=14, decimal_places=4)
-    numerator = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=4)
-    denominator = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=4)
+    value = column_decimal_field(DataPoint, "value", required=False)
+    numerator = column_decimal_field(DataPoint, "numerator", required=False, min_value=0)
+    denominator = column_decimal_field(DataPoint, "denominator", required=False, min_value=0)
     note = forms.CharField(required=False, max_length=300)
 
 
