@@ -1,7 +1,9 @@
 """Tables as downloads: CSV or Excel (openpyxl), the same columns either way.
 
 Each app's `exports.py` builds a `Table` from its selectors (plain data, a constant number of
-queries); views hand it to `table_response` with the format from the URL.
+queries); views hand it to `table_response` with the format from the URL. Text is written
+without control characters (`input_checks.printable`): openpyxl refuses them, and rows stored
+before they were refused at the forms, the API and the import may hold some.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpResponse
+
+from alwaysevents.input_checks import printable
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -33,6 +37,7 @@ class Table:
 
 
 def _safe_text(value: str) -> str:
+    value = printable(value)
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
@@ -51,7 +56,7 @@ def _cell(value: Any) -> Any:
 def to_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(table.headers)
+    writer.writerow([printable(h) for h in table.headers])
     for row in table.rows:
         writer.writerow([v.isoformat() if isinstance(v, dt.date) else _cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode()  # the BOM lets Excel read UTF-8
@@ -63,10 +68,11 @@ def to_xlsx(table: Table) -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", table.title)[:31])
+    title = re.sub(r"[\[\]:*?/\\]", " ", printable(table.title))[:31]
+    sheet = book.create_sheet(title=title)
     header = []
     for name in table.headers:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = WriteOnlyCell(sheet, value=printable(name))
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)

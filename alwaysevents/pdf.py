@@ -9,12 +9,16 @@
   does not give all of that memory back: printing monthly reports one after another grew a
   worker's memory by about 0.24 MiB a report; with the configuration reused, by about 0.03 MiB
   (measured over 400 reports; `bench/reports.py` prints the figures for 50 and 200 sponsors).
+- **No control characters**: the HTML is cleaned with `input_checks.printable` first, so a note
+  stored before they were refused prints like any other.
 """
 
 from __future__ import annotations
 
 import threading
 from typing import Any
+
+from alwaysevents.input_checks import printable
 
 _local = threading.local()
 
@@ -34,7 +38,7 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    pdf: bytes = HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
+    pdf: bytes = HTML(string=printable(html), base_url=None, url_fetcher=fetcher).write_pdf(
         font_config=_font_config()
     )
     return pdf

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from alwaysevents.input_checks import printable
+
 WIDTH, HEIGHT = 800, 360
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 40, 72
 
@@ -70,6 +72,13 @@ def _nice_range(low: float, high: float) -> tuple[float, float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
+def _text(value: str) -> str:
+    """Text for the SVG: escaped, and without control characters, which XML cannot hold
+    (a PNG is drawn by an XML parser that fails on them; notes stored before they were
+    refused may hold some)."""
+    return escape(printable(value), quote=True)
+
+
 def _fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -98,8 +107,8 @@ def render(spec: ChartSpec) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{spec.element_id}-title {spec.element_id}-desc" '
         'font-family="Arial, sans-serif" font-size="12">',
-        f'<title id="{spec.element_id}-title">{escape(spec.title)}</title>',
-        f'<desc id="{spec.element_id}-desc">{escape(spec.description)}</desc>',
+        f'<title id="{spec.element_id}-title">{_text(spec.title)}</title>',
+        f'<desc id="{spec.element_id}-desc">{_text(spec.description)}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
     # Grid and y axis.
@@ -116,7 +125,7 @@ def render(spec: ChartSpec) -> str:
     if spec.y_label:
         out.append(
             f'<text x="14" y="{TOP + plot_h / 2:.1f}" transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" '
-            f'text-anchor="middle" fill="#212b32">{escape(spec.y_label)}</text>'
+            f'text-anchor="middle" fill="#212b32">{_text(spec.y_label)}</text>'
         )
     # Phases, their centre lines, limits and close-to-limit lines.
     for number, seg in enumerate(spec.segments):
@@ -138,7 +147,7 @@ def render(spec: ChartSpec) -> str:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             out.append(
                 f'<line class="{css}" x1="{x1:.1f}" x2="{x2:.1f}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-                f'stroke="{colour}" stroke-width="1.5"{dash_attr}><title>{escape(label or css)}: {_fmt(value)}</title></line>'
+                f'stroke="{colour}" stroke-width="1.5"{dash_attr}><title>{_text(label or css)}: {_fmt(value)}</title></line>'
             )
         if seg.trial:
             out.append(
@@ -171,7 +180,7 @@ def render(spec: ChartSpec) -> str:
             continue
         px, py = x(i), y(value)
         colour = COLOURS.get(mark.kind, COLOURS["common"])
-        tip = f"<title>{escape(spec.labels[i])}: {_fmt(value)}. {escape(mark.label)}</title>"
+        tip = f"<title>{_text(spec.labels[i])}: {_fmt(value)}. {_text(mark.label)}</title>"
         if mark.kind in ("improvement", "concern", "neutral"):
             size = 6
             out.append(
@@ -195,7 +204,7 @@ def render(spec: ChartSpec) -> str:
             f'<g class="annotation"><line x1="{ax:.1f}" x2="{ax:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#005eb8" stroke-width="1" stroke-dasharray="1 3"/>'
             f'<rect x="{ax - 8:.1f}" y="{TOP + 2}" width="16" height="16" rx="3" fill="#005eb8"/>'
             f'<text x="{ax:.1f}" y="{TOP + 14}" text-anchor="middle" fill="#ffffff" font-weight="bold">{number}</text>'
-            f"<title>{escape(text)}</title></g>"
+            f"<title>{_text(text)}</title></g>"
         )
     # X labels: at most about 12 of them.
     every = max(1, math.ceil(n / 12))
@@ -203,7 +212,7 @@ def render(spec: ChartSpec) -> str:
         if i % every == 0 or i == n - 1:
             lx = x(i)
             out.append(
-                f'<text x="{lx:.1f}" y="{TOP + plot_h + 16}" text-anchor="end" transform="rotate(-40 {lx:.1f} {TOP + plot_h + 16})" fill="#212b32">{escape(label)}</text>'
+                f'<text x="{lx:.1f}" y="{TOP + plot_h + 16}" text-anchor="end" transform="rotate(-40 {lx:.1f} {TOP + plot_h + 16})" fill="#212b32">{_text(label)}</text>'
             )
     out.append(
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#212b32"/>'
@@ -242,7 +251,7 @@ def render_sparkline(spec: ChartSpec) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ae-sparkline" viewBox="0 0 {SPARK_WIDTH} '
         f'{SPARK_HEIGHT}" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" role="img" '
-        f'aria-label="{escape(spec.description, quote=True)}">',
+        f'aria-label="{_text(spec.description)}">',
         f'<rect width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" fill="#ffffff"/>',
     ]
     step = plot_w / max(n, 1)

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.input_checks import printable
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,15 @@ def error_body(
     code: str | None = None,
     field_errors: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
+    """The error shape. Messages may quote the request (a field's name, a bad choice), so
+    they are cleaned: a lone surrogate sent in JSON would make the response unencodable."""
     return {
         "code": code or DEFAULT_CODES.get(status_code, "error"),
-        "message": message or DEFAULT_MESSAGES.get(status_code, "The request failed."),
-        "field_errors": field_errors or {},
+        "message": printable(message or DEFAULT_MESSAGES.get(status_code, "The request failed.")),
+        "field_errors": {
+            printable(name): [printable(m) for m in messages]
+            for name, messages in (field_errors or {}).items()
+        },
     }
 
 

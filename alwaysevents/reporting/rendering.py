@@ -14,6 +14,7 @@ from html import escape, unescape
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from alwaysevents.input_checks import printable
 from alwaysevents.pdf import html_to_pdf
 from alwaysevents.reporting.selectors.report import ReportContent
 
@@ -50,8 +51,10 @@ def _svg_as_image(match: re.Match[str]) -> str:
 
 
 def pdf_document_html(content: ReportContent, body_html: str) -> str:
-    """The print document: the charts of the stored body embedded as SVG images."""
-    return report_document_html(content, _CHART_SVG.sub(_svg_as_image, body_html))
+    """The print document: the charts of the stored body embedded as SVG images (cleaned of
+    control characters first: a body stored before they were refused may hold some, and an
+    SVG image holding one is not well-formed XML)."""
+    return report_document_html(content, _CHART_SVG.sub(_svg_as_image, printable(body_html)))
 
 
 def report_pdf(content: ReportContent, body_html: str) -> bytes:
