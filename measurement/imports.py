@@ -1,7 +1,9 @@
 """Reading and checking an import file of measure data (CSV or Excel), before anything is written.
 
 Pure parsing and validation: no database. `read_rows` turns a file into rows; `check_rows`
-checks them against the event's measures and names every bad row and column.
+checks them against the event's measures and names every bad row and column, including text
+with control characters and numbers too large for their column (`alwaysevents.input_checks`,
+with the columns' limits passed in by the service).
 """
 
 from __future__ import annotations
@@ -15,9 +17,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
+from alwaysevents.input_checks import NumberLimit, number_problem, text_problem
+
 COLUMNS = ("measure", "period", "value", "numerator", "denominator", "note")
 REQUIRED = ("measure", "period")
+TEXT_COLUMNS = ("measure", "note")  # checked for control characters (the rest are parsed)
+NUMBER_COLUMNS = ("value", "numerator", "denominator")
+NOTE_MAX = 300
 XLSX_MAGIC = b"PK\x03\x04"
+SNIFF = 2048  # bytes read to tell a text file from a binary or UTF-16 one
 
 
 class MeasureLike(Protocol):
@@ -75,7 +83,10 @@ def read_rows(name: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]
             raise ImportFileError("This file is not a real Excel (.xlsx) file.")
         yield from _xlsx_rows(content)
     elif lower.endswith(".csv"):
-        if content.startswith(XLSX_MAGIC) or b"\x00" in content[:2048]:
+        # Binary files and UTF-16 text are full of NUL bytes; a stray NUL in one cell of a
+        # UTF-8 file is read and named by its row and column instead.
+        sample = content[:SNIFF]
+        if content.startswith(XLSX_MAGIC) or sample.count(b"\x00") * 10 > len(sample):
             raise ImportFileError("This file is not a CSV text file.")
         yield from _csv_rows(content)
     else:
@@ -98,18 +109,23 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError("The CSV file must be saved as UTF-8 text.") from exc
-    reader = csv.reader(io.StringIO(text))
-    first = next(reader, None)
-    if first is None:
-        raise ImportFileError("The file is empty.")
-    header = _header(first)
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        yield (
-            number,
-            {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)},
-        )
+    reader = csv.reader(io.StringIO(text, newline=""))  # the csv module reads line ends
+    try:
+        first = next(reader, None)
+        if first is None:
+            raise ImportFileError("The file is empty.")
+        header = _header(first)
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            yield (
+                number,
+                {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)},
+            )
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"This CSV file cannot be read (line {reader.line_num}). Save it again as CSV."
+        ) from exc
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
@@ -133,6 +149,8 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
                 number,
                 {h: _cell_text(cells[i] if i < len(cells) else None) for i, h in enumerate(header)},
             )
+    except SyntaxError as exc:  # the sheet's XML is read row by row (ParseError)
+        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
     finally:
         workbook.close()
 
@@ -146,6 +164,8 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return format(value, ".15g")  # as Excel shows it: 0.1 + 0.2 is 0.3, not 0.30000000000000004
     return str(value).strip()
 
 
@@ -173,8 +193,10 @@ def check_rows(
     measures: Mapping[str, MeasureLike],
     *,
     max_rows: int,
+    limits: Mapping[str, NumberLimit],
 ) -> CheckResult:
-    """Check every row against the event's measures (keyed by lower-case name)."""
+    """Check every row against the event's measures (keyed by lower-case name) and the
+    columns' `limits` (value, numerator and denominator)."""
     result = CheckResult()
     seen: dict[tuple[Any, dt.date], int] = {}
     for number, cells in rows:
@@ -183,9 +205,13 @@ def check_rows(
             result.errors.append(RowError(number, "file", f"Files are limited to {max_rows} rows."))
             break
         errors: list[RowError] = []
+        for column in TEXT_COLUMNS:
+            problem = text_problem(cells.get(column, ""))
+            if problem:
+                errors.append(RowError(number, column, problem))
         name = cells.get("measure", "")
         measure = measures.get(name.strip().lower())
-        if measure is None:
+        if measure is None and not any(e.column == "measure" for e in errors):
             errors.append(
                 RowError(number, "measure", f"No measure called {name!r} in this Always Event.")
             )
@@ -207,13 +233,18 @@ def check_rows(
                 )
             )
         numbers: dict[str, Decimal | None] = {}
-        for column in ("value", "numerator", "denominator"):
+        for column in NUMBER_COLUMNS:
             text = cells.get(column, "")
             numbers[column] = None
             if text:
                 parsed = parse_number(text)
                 if parsed is None:
                     errors.append(RowError(number, column, f"{text!r} is not a number."))
+                else:
+                    problem = number_problem(parsed, limits[column])
+                    if problem:
+                        errors.append(RowError(number, column, problem))
+                        parsed = None
                 numbers[column] = parsed
         if measure is not None:
             errors.extend(_check_values(number, measure, numbers, cells))
@@ -236,7 +267,7 @@ def check_rows(
                     numbers["value"],
                     numbers["numerator"],
                     numbers["denominator"],
-                    cells.get("note", "")[:300],
+                    cells.get("note", "")[:NOTE_MAX],
                 )
             )
     if result.total == 0:

@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.input_checks import number_problem, printable, text_problem
 from measurement.models import DataImport, DataPoint, Measure
-from measurement.services.measures import check_point
+from measurement.services.measures import POINT_LIMITS, check_point
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
 
 ROW_FIELDS = frozenset({"period", "value", "numerator", "denominator", "note"})
 UPSERT_BATCH = 5000  # rows per INSERT ... ON CONFLICT: well under PostgreSQL's parameter limit
-MAX_WHOLE = Decimal(10) ** 10  # DecimalField(max_digits=14, decimal_places=4)
-NOTE_MAX = 300
+NOTE_MAX: int = DataPoint._meta.get_field("note").max_length or 300
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,9 @@ def _number(raw: Any, name: str) -> Decimal | None:
         raise DomainError(f"{raw!r} is not a number.", field=name) from exc
     if not number.is_finite():
         raise DomainError("Send a finite number.", field=name)
-    if abs(number) >= MAX_WHOLE:
-        raise DomainError(
-            "The number is too large (at most 10 digits before the point).", field=name
-        )
-    if number != number.quantize(Decimal("0.0001"), rounding="ROUND_HALF_UP"):
-        raise DomainError("Send at most 4 decimal places.", field=name)
+    problem = number_problem(number, POINT_LIMITS[name])
+    if problem:
+        raise DomainError(problem, field=name)
     return number
 
 
@@ -90,7 +87,8 @@ def _check_row(measure: Measure, index: int, raw: Any) -> _Row:
         raise DomainError("Each row is an object with a period and a value.")
     unknown = sorted(set(raw) - ROW_FIELDS)
     if unknown:
-        raise DomainError(f"Unknown field: {', '.join(map(str, unknown))}.", field=str(unknown[0]))
+        names = [printable(str(name)) for name in unknown]  # echoed back: keep the JSON valid
+        raise DomainError(f"Unknown field: {', '.join(names)}.", field=names[0])
     period = _period(raw.get("period"))
     numbers = {name: _number(raw.get(name), name) for name in ("value", "numerator", "denominator")}
     note = raw.get("note") or ""
@@ -98,7 +96,10 @@ def _check_row(measure: Measure, index: int, raw: Any) -> _Row:
         raise DomainError("The note is text.", field="note")
     if len(note) > NOTE_MAX:
         raise DomainError(f"The note is at most {NOTE_MAX} characters.", field="note")
-    check_point(measure, period, **numbers)
+    problem = text_problem(note)
+    if problem:
+        raise DomainError(problem, field="note")
+    check_point(measure, period, **numbers, note=note)
     if measure.is_proportion:
         numbers["value"] = None
     else:
@@ -110,7 +111,7 @@ def _rejection(index: int, raw: Any, error: DomainError) -> Rejection:
     period = raw.get("period") if isinstance(raw, Mapping) else None
     return Rejection(
         index=index,
-        period=period if isinstance(period, str) else None,
+        period=printable(period) if isinstance(period, str) else None,
         errors={error.field or "non_field_errors": [error.message]},
     )
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.input_checks import NumberLimit, number_problem, text_problem
 from alwaysevents.tenancy.scope import organisation_scope
 from measurement import imports
 from measurement.models import DataImport, DataPoint, Measure, Phase
@@ -37,6 +38,11 @@ MEASURE_FIELDS = (
     "fix_limits_after",
 )
 BATCH = 1000
+#: What the columns of a data point hold, read from the model so that it cannot drift.
+POINT_LIMITS = {
+    name: NumberLimit.of(DataPoint._meta.get_field(name))
+    for name in ("value", "numerator", "denominator")
+}
 
 
 def _check_measure(fields: dict[str, Any]) -> None:
@@ -112,7 +118,21 @@ def check_point(
     value: Decimal | None,
     numerator: Decimal | None,
     denominator: Decimal | None,
+    *,
+    note: str = "",
 ) -> None:
+    """The rules of one period's data, whichever way it comes in (page, grid, import, API).
+
+    Also the last line of defence for what the columns can hold: a number too large for its
+    column, or text with control characters, is refused here even if a boundary missed it.
+    """
+    for name, number in (("value", value), ("numerator", numerator), ("denominator", denominator)):
+        problem = number_problem(number, POINT_LIMITS[name]) if number is not None else None
+        if problem:
+            raise DomainError(problem, field=name)
+    problem = text_problem(note)
+    if problem:
+        raise DomainError(problem, field="note")
     if not measure.period_matches(period):
         expected = (
             "a Monday" if measure.frequency == Measure.Frequency.WEEKLY else "the first of a month"
@@ -143,7 +163,7 @@ def data_point_save(
     note: str = "",
 ) -> DataPoint:
     """Enter or correct the value of one period."""
-    check_point(measure, period, value, numerator, denominator)
+    check_point(measure, period, value, numerator, denominator, note=note)
     with organisation_scope(measure.organisation):
         point, _ = DataPoint.objects.update_or_create(
             organisation=measure.organisation,
@@ -249,7 +269,10 @@ def data_import_check(*, event: AlwaysEvent, filename: str, content: bytes) -> i
     try:
         rows = imports.read_rows(filename, content)
         return imports.check_rows(
-            rows, _measures_by_name(event), max_rows=settings.MEASUREMENT_IMPORT_MAX_ROWS
+            rows,
+            _measures_by_name(event),
+            max_rows=settings.MEASUREMENT_IMPORT_MAX_ROWS,
+            limits=POINT_LIMITS,
         )
     except imports.ImportFileError as error:
         raise DomainError(str(error), field="file") from error
@@ -281,7 +304,22 @@ def data_import_apply(
             }
             to_create, to_update = [], []
             for row in batch:
-                proportion = measures[row.measure_pk].is_proportion
+                measure = measures[row.measure_pk]
+                try:  # checked by `check_rows` already: the last line of defence
+                    check_point(
+                        measure,
+                        row.period,
+                        row.value,
+                        row.numerator,
+                        row.denominator,
+                        note=row.note,
+                    )
+                except DomainError as error:
+                    raise DomainError(
+                        f"Row {row.row}, {error.field}: {error.message} Nothing was imported.",
+                        field="file",
+                    ) from error
+                proportion = measure.is_proportion
                 values = {
                     "value": None if proportion else row.value,
                     "numerator": row.numerator if proportion else None,

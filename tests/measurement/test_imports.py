@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from alwaysevents.input_checks import NumberLimit
 from measurement import imports
 
 
@@ -28,6 +29,7 @@ class FakeMeasure:
         return day.weekday() == 0 if self.frequency == "weekly" else day.day == 1
 
 
+LIMITS = dict.fromkeys(imports.NUMBER_COLUMNS, NumberLimit(14, 4))  # DataPoint's columns
 MEASURES = {
     "waiting time": FakeMeasure(1, "Waiting time", "weekly"),
     "told the plan": FakeMeasure(2, "Told the plan", "monthly", "proportion"),
@@ -36,7 +38,7 @@ MEASURES = {
 
 def check(text: str, max_rows: int = 1000) -> imports.CheckResult:
     return imports.check_rows(
-        imports.read_rows("data.csv", text.encode()), MEASURES, max_rows=max_rows
+        imports.read_rows("data.csv", text.encode()), MEASURES, max_rows=max_rows, limits=LIMITS
     )
 
 
@@ -135,7 +137,7 @@ def test_excel_files_are_read():
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = imports.check_rows(
-        imports.read_rows("data.xlsx", buffer.getvalue()), MEASURES, max_rows=10
+        imports.read_rows("data.xlsx", buffer.getvalue()), MEASURES, max_rows=10, limits=LIMITS
     )
     assert result.ok
     assert [(r.period, r.value) for r in result.rows] == [
