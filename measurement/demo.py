@@ -79,7 +79,7 @@ class MeasureSpec:
 
 @dataclass(frozen=True)
 class Cycle:
-    weeks_after: int  # planned start, weeks after the change
+    weeks_after: int  # planned start, weeks after the first Monday on or after the change
     objective: str
     questions: list[dict[str, str]]
     who: str
@@ -854,14 +854,21 @@ def _seed_event(
                 reason=spec.phase_reason,
                 by=lead,
             )
-            decided = timezone.make_aware(
-                dt.datetime.combine(min(today, change + dt.timedelta(weeks=10)), dt.time(15))
+            decided = min(
+                timezone.make_aware(
+                    dt.datetime.combine(min(today, change + dt.timedelta(weeks=10)), dt.time(15))
+                ),
+                timezone.now(),
             )
             with organisation_scope(organisation):
                 Phase.objects.filter(pk=phase.pk).update(created_at=decided)
         created[spec.type] = measure
     if content.drivers:
-        monday = change - dt.timedelta(days=change.weekday())
+        # The cycles count their weeks from the first Monday on or after the change, so none is
+        # planned before the period the change falls in (its week's Monday, or the first of its
+        # month for a monthly measure, where the new phase starts); none after today either.
+        first = max([change, *change_period.values()])
+        monday = first + dt.timedelta(days=-first.weekday() % 7)
         _seed_drivers(event, content, created, lead=lead, change=monday, today=today)
 
 
@@ -898,6 +905,7 @@ def _seed_cycle(
     today: dt.date,
     previous: PdsaCycle | None = None,
 ) -> PdsaCycle:
+    # `change` is the first Monday on or after the change; a cycle is never planned after today.
     start = min(today, change + dt.timedelta(weeks=spec.weeks_after))
     if previous is None:
         cycle = testing_services.pdsa_cycle_create(
