@@ -1,11 +1,13 @@
 """Demo sponsor reports (called by `seed_demo`; idempotent).
 
-For the demo sponsor of an organisation, the reports of the last three months, generated from
-the demo data by the real service: the oldest acknowledged, the middle one overdue (never
-acknowledged, escalated to the organisation admin), the latest sent two days ago and waiting for
-the sponsor's click. Their ledger rows are recorded as already emailed when they were sent (as
-they would have been), so nothing is emailed now and the monthly task does not send them
-again.
+For the demo sponsor of an organisation, the reports of the last three months whose reports have
+gone (a month's report goes at 07:00 on the first of the next month), generated from the demo
+data by the real service: the oldest acknowledged, the middle one overdue (never acknowledged,
+escalated to the organisation admin), the latest sent two days ago (or when it went, if that is
+less than two days ago) and waiting for the sponsor's click. Each was sent after its month
+ended, never in the future. Their ledger rows are recorded as already emailed when they were
+sent (as they would have been), so nothing is emailed now and the monthly task does not send
+them again.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ def _months_before(day: dt.date, n: int) -> str:
     return period_of(first)
 
 
+def _goes_at(period: str) -> dt.datetime:
+    """When the month's report goes: 07:00 on the first of the next month."""
+    _, end = period_bounds(period)
+    return dt.datetime.combine(
+        end + dt.timedelta(days=1), dt.time(7), tzinfo=timezone.get_current_timezone()
+    )
+
+
 def seed_reports(organisation: Organisation, *, people: dict[str, User], today: dt.date) -> int:
     """Three past reports for the demo sponsor. Returns how many reports the sponsor has."""
     sponsor = people.get("sponsor")
@@ -55,20 +65,19 @@ def seed_reports(organisation: Organisation, *, people: dict[str, User], today: 
         return 0
     now = timezone.now()
     days = settings.REPORT_ACKNOWLEDGE_DAYS
-    # (months back, sent at, acknowledged at, escalated at)
+    # (month, sent at, acknowledged at, escalated at)
     plan: list[tuple[str, dt.datetime, dt.datetime | None, dt.datetime | None]] = []
-    for back in (3, 2, 1):
+    # Last month's report has gone unless it is the first of the month before 07:00.
+    latest = 1 if _goes_at(_months_before(today, 1)) <= now else 2
+    for back in (latest + 2, latest + 1, latest):
         period = _months_before(today, back)
-        _, end = period_bounds(period)
-        first_after = dt.datetime.combine(
-            end + dt.timedelta(days=1), dt.time(7), tzinfo=timezone.get_current_timezone()
-        )
-        if back == 3:
-            plan.append((period, first_after, first_after + dt.timedelta(days=3), None))
-        elif back == 2:
-            plan.append((period, first_after, None, first_after + dt.timedelta(days=days, hours=2)))
+        goes_at = _goes_at(period)
+        if back == latest + 2:
+            plan.append((period, goes_at, goes_at + dt.timedelta(days=3), None))
+        elif back == latest + 1:
+            plan.append((period, goes_at, None, goes_at + dt.timedelta(days=days, hours=2)))
         else:
-            plan.append((period, now - dt.timedelta(days=2), None, None))
+            plan.append((period, max(goes_at, now - dt.timedelta(days=2)), None, None))
     for period, sent_at, acknowledged_at, escalated_at in plan:
         report = sponsor_report_generate(membership=membership, period=period)
         with organisation_scope(organisation):
