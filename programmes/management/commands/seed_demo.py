@@ -1,7 +1,9 @@
 """Demo data: the programme, cohorts, organisations and one sign-in per role.
 
-Idempotent: running it twice changes nothing. `--scale N` makes sure N generated
-organisations of the same shape exist too (bulk writes), for benchmarks and load tests.
+Every date is derived from today (the cohorts from this year's), so the demo looks current
+whenever it is seeded. Idempotent: running it twice on one day changes nothing. `--scale N`
+makes sure N generated organisations of the same shape exist too (bulk writes), for benchmarks
+and load tests.
 The content of each named organisation (its Always Events and what the teams recorded) lives
 in `programmes.demo`; later issues add their own demo content the same way.
 """
@@ -27,10 +29,30 @@ from programmes import demo, services
 from programmes.demo import DEMO_PASSWORD
 from programmes.models import Cohort, Membership, Organisation, ProgrammeRole, Role
 
-COHORTS = [
-    ("Cohort 1 (2026)", dt.date(2026, 1, 12), dt.date(2026, 12, 18)),
-    ("Cohort 2 (2027)", dt.date(2027, 1, 11), dt.date(2027, 12, 17)),
-]
+#: The programme's first cohort; cohorts are numbered from it, one a year.
+FIRST_COHORT_YEAR = 2026
+
+
+def cohort_of(year: int) -> tuple[str, dt.date, dt.date]:
+    """The year's cohort: (name, from its second Monday of January, to its third Friday of
+    December), so "Cohort 1 (2026)" runs from 12 January to 18 December 2026."""
+    january = dt.date(year, 1, 1)
+    december = dt.date(year, 12, 1)
+    starts_on = january + dt.timedelta(days=-january.weekday() % 7 + 7)  # first Monday + 1 week
+    ends_on = december + dt.timedelta(days=(4 - december.weekday()) % 7 + 14)  # first Friday + 2
+    number = year - FIRST_COHORT_YEAR + 1
+    name = f"Cohort {number} ({year})" if number >= 1 else f"Cohort ({year})"
+    return name, starts_on, ends_on
+
+
+def cohorts(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The cohort running (or the last one, between cohorts) and the next one, from `today`:
+    the named organisations are in the first, the organisation without people in the second.
+    The same on every day of a year, so seeding twice on one day changes nothing."""
+    _, starts_on, _ = cohort_of(today.year)
+    year = today.year if today >= starts_on else today.year - 1
+    return [cohort_of(year), cohort_of(year + 1)]
+
 
 ORGANISATIONS = [
     # slug, name, ODS code, type, region, cohort index, with people
@@ -81,23 +103,25 @@ class Command(BaseCommand):
         if scale < 0:
             self.stderr.write("--scale must be 0 or more.")
             return
+        # One "today" for every part of the demo, even if the seed runs past midnight.
+        today = timezone.localdate()
         with transaction.atomic():
-            self._seed_named()
+            self._seed_named(today)
         if scale:
             with transaction.atomic():
-                created = self._seed_generated(scale)
+                created = self._seed_generated(scale, today)
             self.stdout.write(f"Generated organisations: {scale} in place ({created} new).")
         self._print_sign_ins()
 
     # --- the named demo -------------------------------------------------------------------
 
-    def _seed_named(self) -> None:
-        cohorts = []
-        for name, starts_on, ends_on in COHORTS:
+    def _seed_named(self, today: dt.date) -> None:
+        cohort_rows = []
+        for name, starts_on, ends_on in cohorts(today):
             cohort, _ = Cohort.objects.get_or_create(
                 name=name, defaults={"starts_on": starts_on, "ends_on": ends_on}
             )
-            cohorts.append(cohort)
+            cohort_rows.append(cohort)
 
         admin = None
         for email, full_name, programme_role in PROGRAMME_PEOPLE:
@@ -115,7 +139,7 @@ class Command(BaseCommand):
                     ods_code=ods,
                     type=org_type,
                     region=region,
-                    cohort=cohorts[cohort_index],
+                    cohort=cohort_rows[cohort_index],
                 )
             if not with_people:
                 continue
@@ -132,29 +156,29 @@ class Command(BaseCommand):
                     )
                 people[local] = user
             people.update(demo.demo_staff(organisation, by=admin))
-            demo.seed_events(organisation, people=people, today=timezone.localdate())
-            seed_measurement(organisation, people=people, today=timezone.localdate())
-            seed_coproduction(organisation, people=people, today=timezone.localdate())
-            seed_accreditation(organisation, people=people, today=timezone.localdate())
-            seed_accreditation_review(organisation, people=people, today=timezone.localdate())
+            demo.seed_events(organisation, people=people, today=today)
+            seed_measurement(organisation, people=people, today=today)
+            seed_coproduction(organisation, people=people, today=today)
+            seed_accreditation(organisation, people=people, today=today)
+            seed_accreditation_review(organisation, people=people, today=today)
             # The one place outside reporting that calls it: demo glue, not a dependency.
             from alwaysevents.reporting.demo import seed_reporting
 
-            seed_reporting(organisation, people=people, today=timezone.localdate())
+            seed_reporting(organisation, people=people, today=today)
             from alwaysevents.reporting.demo_reports import seed_reports
 
-            seed_reports(organisation, people=people, today=timezone.localdate())
+            seed_reports(organisation, people=people, today=today)
 
     # --- generated organisations for scale ------------------------------------------------
 
-    def _seed_generated(self, scale: int) -> int:
+    def _seed_generated(self, scale: int, today: dt.date) -> int:
         user_model = get_user_model()
         slugs = [f"generated-{i:05d}" for i in range(1, scale + 1)]
         existing = set(Organisation.objects.filter(slug__in=slugs).values_list("slug", flat=True))
         missing = [slug for slug in slugs if slug not in existing]
         if not missing:
             return 0
-        cohort = Cohort.objects.get(name=COHORTS[0][0])
+        cohort = Cohort.objects.get(name=cohorts(today)[0][0])
         regions = [choice for choice, _ in Organisation.Region.choices]
         Organisation.objects.bulk_create(
             [
