@@ -1,14 +1,30 @@
+"""`seed_demo`: its sign-ins, idempotency, `--scale`, and the invariants of the demo data.
+
+Every date in the demo is derived from today, so no test here runs on the real date: each
+freezes the clock (`time_machine`, ticking, as the database takes its timestamps from Python).
+The invariants are plain check functions; `test_seed_demo_holds_every_invariant_on` builds the
+demo once for each of many awkward moments (month and year ends, 29 February, Mondays and
+Sundays, both clock changes in Europe/London, minutes before midnight) and runs every check
+against that one build, the other demo test modules' checks included.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.core import mail
 from django.core.management import call_command
+from django.db import models
 from django.utils import timezone
 
 from alwaysevents.tenancy.scope import across_organisations
@@ -44,14 +60,55 @@ from programmes.models import (
     TeamMember,
     TimeEntry,
 )
+from tests.accreditation.test_review_demo import check_review_demo
+from tests.coproduction.test_payment_demo import check_payment_demo
+from tests.reporting.test_demo import check_demo_notifications
+from tests.reporting.test_report_demo import check_demo_reports
 
 pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+
+
+def moment(text: str, label: str) -> object:
+    """A frozen moment (an ISO date and time with its offset), its test id the moment itself."""
+    return pytest.param(dt.datetime.fromisoformat(text), id=f"{text[:16]}UTC-{label}")
+
+
+#: The moments the demo is built on. Times are UTC; Europe/London is UTC in winter, UTC+1 in
+#: summer time (from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
+#: October).
+MOMENTS = [
+    moment("2026-12-05T10:00+00:00", "saturday-the-cycle-before-its-phase-day"),
+    moment("2026-12-07T08:00+00:00", "monday-morning"),
+    moment("2026-12-31T23:59:30+00:00", "seconds-before-new-year"),
+    moment("2027-01-01T06:30+00:00", "new-years-day-before-the-reports-go"),
+    moment("2027-01-31T15:00+00:00", "sunday-month-end"),
+    moment("2027-02-28T12:00+00:00", "february-end"),
+    moment("2027-03-28T00:30+00:00", "clocks-go-forward-before"),
+    moment("2027-03-28T01:30+00:00", "clocks-go-forward-after"),
+    moment("2027-04-30T21:00+00:00", "april-end-late-evening"),
+    moment("2027-10-31T00:30+00:00", "clocks-go-back-first-0130"),
+    moment("2027-10-31T01:30+00:00", "clocks-go-back-second-0130"),
+    moment("2027-12-31T12:00+00:00", "year-end"),
+    moment("2028-01-03T00:05+00:00", "first-monday-of-the-year-just-after-midnight"),
+    moment("2028-02-29T12:00+00:00", "leap-day"),
+]
+
+#: The moment the other tests run on.
+FROZEN = dt.datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def _private_dir(settings, tmp_path):
     """Demo receipts go to a private folder under VAR_DIR: keep them out of the checkout."""
     settings.VAR_DIR = tmp_path
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
 
 
 SIGN_INS = {
@@ -237,9 +294,10 @@ def snapshot():
         }
 
 
-def test_seed_demo_creates_the_published_sign_ins(capsys):
-    call_command("seed_demo")
-    out = capsys.readouterr().out
+# --- the invariants: each checks the demo as seeded on `today` ------------------------------
+
+
+def check_sign_ins(out: str) -> None:
     assert "demo-password-2026" in out
     assert Cohort.objects.count() == 2
     assert Organisation.objects.count() >= 3
@@ -260,37 +318,17 @@ def test_seed_demo_creates_the_published_sign_ins(capsys):
     assert reviewer.is_reviewer and not reviewer.is_programme_admin
 
 
-def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo")
-    first = snapshot()
-    call_command("seed_demo")
-    assert snapshot() == first
+def check_cohorts(today: dt.date) -> None:
+    """The named organisations are in a cohort that has started; the third in the next one."""
+    cohorts = {o.slug: o.cohort for o in Organisation.objects.select_related("cohort")}
+    current, following = cohorts["northfield"], cohorts["westmoor"]
+    assert cohorts["riverside"] == current
+    assert current.starts_on and current.ends_on and following.starts_on
+    assert current.starts_on <= today, current.name
+    assert current.starts_on < current.ends_on < following.starts_on, following.name
 
 
-def test_seed_demo_scale_adds_organisations_of_the_same_shape_once():
-    call_command("seed_demo")
-    before = Organisation.objects.count()
-    call_command("seed_demo", scale=5)
-    assert Organisation.objects.count() == before + 5
-    with across_organisations():
-        generated = Membership.objects.filter(organisation__slug__startswith="generated-")
-        assert generated.count() == 5 * 4
-        assert set(generated.values_list("role", flat=True)) == {
-            "team_lead",
-            "team_member",
-            "executive_sponsor",
-            "organisation_admin",
-        }
-    first = snapshot()
-    call_command("seed_demo", scale=5)
-    assert snapshot() == first
-    call_command("seed_demo", scale=7)
-    assert Organisation.objects.count() == before + 7
-
-
-@pytest.mark.parametrize("slug", ["northfield", "riverside"])
-def test_seed_demo_gives_each_organisation_with_people_events_to_look_at(slug):
-    call_command("seed_demo")
+def check_events_to_look_at(slug: str, today: dt.date) -> None:
     stale_before = timezone.now() - dt.timedelta(weeks=settings.PROGRESS_SCORE_STALE_WEEKS)
     with across_organisations():
         events = list(AlwaysEvent.objects.filter(organisation__slug=slug))
@@ -323,13 +361,10 @@ def test_seed_demo_gives_each_organisation_with_people_events_to_look_at(slug):
         for event in events:
             if event.stage != Stage.PROPOSED:
                 assert transitions.filter(event=event).exists(), event.title
-        assert not TimeEntry.objects.filter(
-            event__in=events, week_starting__gt=timezone.localdate()
-        ).exists()
+        assert not TimeEntry.objects.filter(event__in=events, week_starting__gt=today).exists()
 
 
-def test_seed_demo_pauses_one_event_and_spreads_another():
-    call_command("seed_demo")
+def check_pause_and_spread() -> None:
     with across_organisations():
         paused = AlwaysEvent.objects.filter(stage=Stage.PAUSED)
         assert paused.exists()
@@ -367,10 +402,7 @@ def stored_analysis(measure):
     )
 
 
-@pytest.mark.parametrize("slug", ["northfield", "riverside"])
-def test_seed_demo_measures_the_events_being_tested(slug):
-    call_command("seed_demo")
-    today = timezone.localdate()
+def check_measures(slug: str, today: dt.date) -> None:
     with across_organisations():
         event = AlwaysEvent.objects.get(organisation__slug=slug, title=MAIN_EVENTS[slug])
         measures = {m.type: m for m in Measure.objects.filter(event=event)}
@@ -409,7 +441,7 @@ def test_seed_demo_measures_the_events_being_tested(slug):
             assert cycle.has_predictions and cycle.observations and cycle.comparison
             assert cycle.decision
             assert set(cycle.measures.all()) >= {process}
-            assert cycle.planned_start >= phase.start_period
+            assert phase.start_period <= cycle.planned_start <= today, cycle
         adapted = cycles.get(decision="adapt")
         assert adapted.state == "closed"
         assert cycles.get(previous=adapted).number == adapted.number + 1
@@ -422,8 +454,7 @@ def test_seed_demo_measures_the_events_being_tested(slug):
         assert analysis.points[-1].variation.nature == "improvement"
 
 
-def test_seed_demo_gives_every_event_in_testing_or_beyond_its_family_of_measures():
-    call_command("seed_demo")
+def check_family_of_measures() -> None:
     with across_organisations():
         events = AlwaysEvent.objects.filter(
             organisation__slug__in=["northfield", "riverside"],
@@ -439,10 +470,7 @@ def test_seed_demo_gives_every_event_in_testing_or_beyond_its_family_of_measures
             assert family and family[0].met, event.title
 
 
-@pytest.mark.parametrize("slug", ["northfield", "riverside"])
-def test_seed_demo_gives_each_organisation_partners_and_their_involvement(slug):
-    call_command("seed_demo")
-    today = timezone.localdate()
+def check_partners(slug: str, today: dt.date) -> None:
     with across_organisations():
         partners = Partner.objects.filter(organisation__slug=slug)
         assert partners.count() >= 4
@@ -472,8 +500,7 @@ def test_seed_demo_gives_each_organisation_partners_and_their_involvement(slug):
         assert all(s.sign_off.statement for s in sign_offs)
 
 
-def test_seed_demo_withdraws_a_consent_and_anonymises_a_partner():
-    call_command("seed_demo")
+def check_consent_withdrawn_and_partner_anonymised() -> None:
     with across_organisations():
         withdrawn = Consent.objects.exclude(withdrawn_at=None)
         assert withdrawn.exists()
@@ -486,8 +513,7 @@ def test_seed_demo_withdraws_a_consent_and_anonymises_a_partner():
         assert Attendance.objects.filter(partner=partner).exists()
 
 
-def test_seed_demo_main_event_is_co_produced_and_another_misses_a_stage():
-    call_command("seed_demo")
+def check_main_event_co_produced_and_another_misses_a_stage() -> None:
     with across_organisations():
         main = AlwaysEvent.objects.get(
             organisation__slug="northfield", title=MAIN_EVENTS["northfield"]
@@ -504,3 +530,135 @@ def test_seed_demo_main_event_is_co_produced_and_another_misses_a_stage():
             if coproduction_profile(event=event).stages_without_partners
         ]
         assert gaps
+
+
+#: Dates and times that may lie ahead of today: deadlines, reviews, expiry and retention dates,
+#: and the next cohort.
+FUTURE_ALLOWED = {
+    "programmes.cohort": {"starts_on", "ends_on"},
+    "programmes.alwaysevent": {"aim_deadline"},
+    "programmes.sustainplan": {"review_date"},
+    "coproduction.partner": {"retention_until"},
+    "accreditation.submission": {"review_deadline"},
+    "accreditation.certificate": {"expires_on"},
+}
+
+
+DEMO_APPS = {"programmes", "measurement", "coproduction", "accreditation", "reporting"}
+
+
+def models_with_rows() -> frozenset[str]:
+    """The demo apps' models that have rows: before seeding, those the migrations made."""
+    with across_organisations():
+        return frozenset(
+            model._meta.label_lower
+            for model in apps.get_models()
+            if model._meta.app_label in DEMO_APPS and model._default_manager.exists()
+        )
+
+
+def check_nothing_happens_in_the_future(
+    today: dt.date, *, made_before: frozenset[str] = frozenset()
+) -> None:
+    """What the demo records as done is dated today at the latest: no step is in the future.
+
+    Models in `made_before` are left out: their rows come from the migrations (the criteria),
+    dated when the test database was made, which may be after the frozen date.
+    """
+    now = timezone.now()
+    found = []
+    with across_organisations():
+        for model in apps.get_models():
+            label = model._meta.label_lower
+            if model._meta.app_label not in DEMO_APPS or label in made_before:
+                continue
+            allowed = FUTURE_ALLOWED.get(label, set())
+            for field in model._meta.concrete_fields:
+                if field.name in allowed:
+                    continue
+                if isinstance(field, models.DateTimeField):
+                    limit: dt.date = now
+                elif isinstance(field, models.DateField):
+                    limit = today
+                else:
+                    continue
+                later = model._default_manager.filter(**{f"{field.name}__gt": limit})
+                first = later.order_by(field.name).values_list(field.name, flat=True).first()
+                if first is not None:
+                    found.append(f"{model._meta.label}.{field.name} from {first}")
+    assert not found, f"after {now:%Y-%m-%d %H:%M:%S%z}: " + "; ".join(found)
+
+
+def invariants(
+    out: str, today: dt.date, made_before: frozenset[str] = frozenset()
+) -> dict[str, Callable[[], None]]:
+    """Every check of the demo seeded on `today` (`out` its output), by name."""
+    checks: dict[str, Callable[[], None]] = {
+        "sign-ins": lambda: check_sign_ins(out),
+        "cohorts": lambda: check_cohorts(today),
+        "pause and spread": check_pause_and_spread,
+        "family of measures": check_family_of_measures,
+        "consent withdrawn, partner anonymised": check_consent_withdrawn_and_partner_anonymised,
+        "co-produced": check_main_event_co_produced_and_another_misses_a_stage,
+        "nothing in the future": lambda: check_nothing_happens_in_the_future(
+            today, made_before=made_before
+        ),
+        "notifications": check_demo_notifications,
+        "sponsor reports": check_demo_reports,
+        "accreditation review": check_review_demo,
+        "payments": check_payment_demo,
+    }
+    for slug in ("northfield", "riverside"):
+        checks[f"events to look at [{slug}]"] = lambda s=slug: check_events_to_look_at(s, today)
+        checks[f"measures [{slug}]"] = lambda s=slug: check_measures(s, today)
+        checks[f"partners [{slug}]"] = lambda s=slug: check_partners(s, today)
+    return checks
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("frozen", MOMENTS)
+def test_seed_demo_holds_every_invariant_on(frozen):
+    with time_machine.travel(frozen, tick=True):
+        today = timezone.localdate()
+        made_before = models_with_rows()
+        out = seed()
+        failed = []
+        for name, check in invariants(out, today, made_before).items():
+            try:
+                check()
+            except Exception as error:  # one build, every broken invariant reported
+                failed.append(f"{name}: {type(error).__name__}: {error}")
+        assert mail.outbox == []  # nothing is emailed
+    assert not failed, f"seeded on {today}:\n" + "\n\n".join(failed)
+
+
+def test_seed_demo_twice_changes_nothing():
+    with time_machine.travel(FROZEN, tick=True):
+        seed()
+        first = snapshot()
+        seed()
+        assert snapshot() == first
+
+
+def test_seed_demo_scale_adds_organisations_of_the_same_shape_once():
+    with time_machine.travel(FROZEN, tick=True):
+        seed()
+        before = Organisation.objects.count()
+        seed(scale=5)
+        assert Organisation.objects.count() == before + 5
+        with across_organisations():
+            generated = Membership.objects.filter(organisation__slug__startswith="generated-")
+            assert generated.count() == 5 * 4
+            assert set(generated.values_list("role", flat=True)) == {
+                "team_lead",
+                "team_member",
+                "executive_sponsor",
+                "organisation_admin",
+            }
+        first = snapshot()
+        seed(scale=5)
+        assert snapshot() == first
+        seed(scale=7)
+        assert Organisation.objects.count() == before + 7

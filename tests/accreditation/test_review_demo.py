@@ -3,7 +3,10 @@ reviewer, one accredited with a certificate."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from accreditation import programme_selectors as ps
@@ -15,9 +18,11 @@ from alwaysevents.tenancy.scope import across_organisations
 pytestmark = pytest.mark.django_db
 State = Submission.State
 
+#: The demo is built on a frozen date: every date in it is derived from today.
+FROZEN = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
 
-def test_seed_demo_puts_submissions_through_the_review():
-    call_command("seed_demo")
+
+def check_review_demo() -> None:
     with across_organisations():
         states = dict(Submission.objects.values_list("event__title", "state"))
         certificate = Certificate.objects.select_related("submission").get()
@@ -38,6 +43,14 @@ def test_seed_demo_puts_submissions_through_the_review():
     # The timeline was spread out: time in each state is not all zero.
     assert any(t.median_days >= 1 for t in ps.time_in_states())
 
-    call_command("seed_demo")  # twice changes nothing
-    with across_organisations():
-        assert Submission.objects.count() == len(states)
+
+def test_seed_demo_puts_submissions_through_the_review():
+    with time_machine.travel(FROZEN, tick=True):
+        call_command("seed_demo")
+        check_review_demo()
+        with across_organisations():
+            count = Submission.objects.count()
+
+        call_command("seed_demo")  # twice changes nothing
+        with across_organisations():
+            assert Submission.objects.count() == count

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from alwaysevents.tenancy.scope import across_organisations, organisation_scope
@@ -18,6 +20,9 @@ from programmes.models import Organisation
 pytestmark = pytest.mark.django_db
 
 State = Claim.State
+
+#: The demo is built on a frozen date: every date in it is derived from today.
+FROZEN = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -55,8 +60,8 @@ def payments_snapshot():
         }
 
 
-def test_the_demo_has_claims_in_every_state_with_real_receipts():
-    call_command("seed_demo")
+def check_payment_demo() -> None:
+    """Claims in every state with real receipts, current and superseded rates."""
     for slug in ("northfield", "riverside"):
         organisation = Organisation.objects.get(slug=slug)
         with organisation_scope(organisation):
@@ -85,18 +90,25 @@ def test_the_demo_has_claims_in_every_state_with_real_receipts():
     assert benefits_notice_needed(partner=waiting.partner)  # the notice shows in the demo
 
 
+def test_the_demo_has_claims_in_every_state_with_real_receipts():
+    with time_machine.travel(FROZEN, tick=True):
+        call_command("seed_demo")
+        check_payment_demo()
+
+
 def test_seeding_payments_again_changes_nothing_and_fills_an_older_demo():
-    call_command("seed_demo")
-    first = payments_snapshot()
-    call_command("seed_demo")
-    assert payments_snapshot() == first
-    # A database seeded before payments existed: partners there, no payments yet.
-    with across_organisations():
-        Claim.objects.all().delete()
-        PaymentRate.objects.all().delete()
-        PaymentSettings.objects.all().delete()
-    call_command("seed_demo")
-    again = payments_snapshot()
+    with time_machine.travel(FROZEN, tick=True):
+        call_command("seed_demo")
+        first = payments_snapshot()
+        call_command("seed_demo")
+        assert payments_snapshot() == first
+        # A database seeded before payments existed: partners there, no payments yet.
+        with across_organisations():
+            Claim.objects.all().delete()
+            PaymentRate.objects.all().delete()
+            PaymentSettings.objects.all().delete()
+        call_command("seed_demo")
+        again = payments_snapshot()
     assert [row[:7] for row in again["claims"]] == [row[:7] for row in first["claims"]]
     assert again["rates"] == first["rates"]
 
