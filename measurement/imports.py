@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -61,7 +63,7 @@ class CheckedRow:
     value: Decimal | None
     numerator: Decimal | None
     denominator: Decimal | None
-    note: str
+    note: str | None  # None: the file has no note column, so a correction keeps the note
 
 
 @dataclass
@@ -69,19 +71,23 @@ class CheckResult:
     rows: list[CheckedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
+    notices: list[str] = field(default_factory=list)  # what the person should know, e.g. the sheet
 
     @property
     def ok(self) -> bool:
         return not self.errors and self.total > 0
 
 
-def read_rows(name: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (row number, {column: text}) from a CSV or an xlsx file."""
+def read_rows(
+    name: str, content: bytes, notices: list[str] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, {column: text}) from a CSV or an xlsx file; say in `notices` what the
+    person should know about how it was read (which sheet of a workbook)."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
         if not content.startswith(XLSX_MAGIC):
             raise ImportFileError("This file is not a real Excel (.xlsx) file.")
-        yield from _xlsx_rows(content)
+        yield from _xlsx_rows(content, [] if notices is None else notices)
     elif lower.endswith(".csv"):
         # Binary files and UTF-16 text are full of NUL bytes; a stray NUL in one cell of a
         # UTF-8 file is read and named by its row and column instead.
@@ -93,8 +99,19 @@ def read_rows(name: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]
         raise ImportFileError("Choose a CSV (.csv) or Excel (.xlsx) file.")
 
 
+#: What people head their columns with, for the columns we read ("Notes", "Comment", ...).
+HEADER_ALIASES = {"notes": "note", "comment": "note", "comments": "note"}
+EXTRA = "(extra cells)"  # the key of a CSV row's cells beyond the header's columns
+
+
+def header_name(cell: Any) -> str:
+    """A header cell as the column it names: any case and spacing, and the usual synonyms."""
+    name = " ".join(str(cell or "").split()).lower()
+    return HEADER_ALIASES.get(name, name)
+
+
 def _header(cells: list[Any]) -> list[str]:
-    header = [str(c or "").strip().lower() for c in cells]
+    header = [header_name(c) for c in cells]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFileError(
@@ -118,17 +135,50 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         for number, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
                 continue
-            yield (
-                number,
-                {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)},
-            )
+            row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+            extra = [c for c in cells[len(header) :] if c.strip()]
+            if extra:
+                row[EXTRA] = (
+                    f"This row has {len(header) + len(extra)} cells but the first row names "
+                    f"{len(header)} columns."
+                )
+            yield number, row
     except csv.Error as exc:
         raise ImportFileError(
             f"This CSV file cannot be read (line {reader.line_num}). Save it again as CSV."
         ) from exc
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+def _sheet(workbook: Any, notices: list[str]) -> Any:
+    """The first visible sheet: a hidden sheet (old figures, a lookup list) is never read."""
+    visible = [s for s in workbook.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
+    if not visible:
+        raise ImportFileError("This workbook has no visible sheet to read.")
+    sheet = visible[0]
+    notice = f"Read the sheet \u201c{sheet.title}\u201d"
+    others = [s.title for s in workbook.worksheets if s is not sheet]
+    if others:
+        hidden = [s.title for s in workbook.worksheets if s not in visible]
+        notice += " (the first visible sheet)"
+        if hidden:
+            notice += "; hidden sheets are not read: " + ", ".join(hidden)
+        unread = [t for t in others if t not in hidden]
+        if unread:
+            notice += "; not read: " + ", ".join(unread)
+    notices.append(notice + ".")
+    return sheet
+
+
+def _xlsx_value(cell: Any) -> Any:
+    """A cell's value as the person sees it: a cell shown as 45% holds 0.45, and means 45."""
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        return Decimal(format(value, ".15g")) * 100  # as Excel shows it, then as a percentage
+    return value
+
+
+def _xlsx_rows(content: bytes, notices: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
     try:
@@ -136,8 +186,8 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        sheet = _sheet(workbook, notices)
+        rows = ([_xlsx_value(c) for c in row] for row in sheet.iter_rows())
         first = next(rows, None)
         if first is None:
             raise ImportFileError("The file is empty.")
@@ -164,6 +214,8 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
     if isinstance(value, float):
         return format(value, ".15g")  # as Excel shows it: 0.1 + 0.2 is 0.3, not 0.30000000000000004
     return str(value).strip()
@@ -179,13 +231,51 @@ def parse_period(text: str) -> dt.date | None:
     return None
 
 
+THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")  # 1,234 or 12,345.6
+DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+$")  # 81,5
+
+
 def parse_number(text: str) -> Decimal | None:
-    cleaned = text.replace(",", "").replace("%", "").strip()
+    """A number as people write it: 81.5, 45%, 1,234 or 1,234.5 (a comma only between groups
+    of three digits). Anything else with a comma is not a number: see `number_text_problem`."""
+    cleaned = text.replace("%", "").strip()
+    if "," in cleaned:
+        if not THOUSANDS.match(cleaned):
+            return None
+        cleaned = cleaned.replace(",", "")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
         return None
     return number if number.is_finite() else None
+
+
+SHORT_WHOLE = re.compile(r"^[-+]?\d{1,3}$")
+THREE_DIGITS = re.compile(r"^\d{3}(\.\d*)?$")
+
+
+def _split_thousands(cells: Mapping[str, str]) -> tuple[str, str] | None:
+    """A number column followed by a cell of three digits: 1,234 written without quotes, which a
+    CSV reader splits into 1 and 234 (a value and a note, say). Refused as a guess we won't make."""
+    for here, after in itertools.pairwise(cells):
+        if after in NUMBER_COLUMNS:  # 12 out of 150 is a proportion, not 12,150
+            continue
+        if here in NUMBER_COLUMNS and SHORT_WHOLE.match(cells[here]):
+            following = cells[after]
+            if THREE_DIGITS.match(following):
+                return here, (
+                    f"{cells[here]} here and {following} in the next column look like one number "
+                    f"({cells[here]},{following}) split at its comma. Write it without the comma "
+                    f"({cells[here]}{following}) or put quotes around it."
+                )
+    return None
+
+
+def number_text_problem(text: str) -> str:
+    """Why `text` (which `parse_number` refused) is not a number, in words."""
+    if DECIMAL_COMMA.match(text.replace("%", "").strip()):
+        return f"{text}: use a full stop for decimals (81.5, not 81,5)."
+    return f"{text!r} is not a number."
 
 
 def check_rows(
@@ -209,6 +299,27 @@ def check_rows(
             problem = text_problem(cells.get(column, ""))
             if problem:
                 errors.append(RowError(number, column, problem))
+        if EXTRA in cells:
+            errors.append(
+                RowError(
+                    number,
+                    "row",
+                    f"{cells[EXTRA]} Put quotes around a note that holds a comma, and write "
+                    "numbers without commas (1234, not 1,234 unquoted).",
+                )
+            )
+        split = _split_thousands(cells)
+        if split:
+            errors.append(RowError(number, split[0], split[1]))
+        note = cells.get("note")
+        if note is not None and len(note) > NOTE_MAX:
+            errors.append(
+                RowError(
+                    number,
+                    "note",
+                    f"The note is {len(note)} characters long: at most {NOTE_MAX} fit. Shorten it.",
+                )
+            )
         name = cells.get("measure", "")
         measure = measures.get(name.strip().lower())
         if measure is None and not any(e.column == "measure" for e in errors):
@@ -239,7 +350,7 @@ def check_rows(
             if text:
                 parsed = parse_number(text)
                 if parsed is None:
-                    errors.append(RowError(number, column, f"{text!r} is not a number."))
+                    errors.append(RowError(number, column, number_text_problem(text)))
                 else:
                     problem = number_problem(parsed, limits[column])
                     if problem:
@@ -267,7 +378,7 @@ def check_rows(
                     numbers["value"],
                     numbers["numerator"],
                     numbers["denominator"],
-                    cells.get("note", "")[:NOTE_MAX],
+                    note,
                 )
             )
     if result.total == 0:

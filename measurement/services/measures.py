@@ -266,14 +266,17 @@ def data_import_check(*, event: AlwaysEvent, filename: str, content: bytes) -> i
         raise DomainError(
             f"The file is larger than {limit} MB. Split it into smaller files.", field="file"
         )
+    notices: list[str] = []
     try:
-        rows = imports.read_rows(filename, content)
-        return imports.check_rows(
+        rows = imports.read_rows(filename, content, notices)
+        result = imports.check_rows(
             rows,
             _measures_by_name(event),
             max_rows=settings.MEASUREMENT_IMPORT_MAX_ROWS,
             limits=POINT_LIMITS,
         )
+        result.notices = notices
+        return result
     except imports.ImportFileError as error:
         raise DomainError(str(error), field="file") from error
 
@@ -312,7 +315,7 @@ def data_import_apply(
                         row.value,
                         row.numerator,
                         row.denominator,
-                        note=row.note,
+                        note=row.note or "",
                     )
                 except DomainError as error:
                     raise DomainError(
@@ -324,10 +327,12 @@ def data_import_apply(
                     "value": None if proportion else row.value,
                     "numerator": row.numerator if proportion else None,
                     "denominator": row.denominator if proportion else None,
-                    "note": row.note,
+                    "note": row.note or "",
                     "recorded_by": by,
                 }
                 point = existing.get((row.measure_pk, row.period))
+                if row.note is None and point is not None:
+                    values["note"] = point.note  # no note column: a correction keeps the note
                 if point is None:
                     to_create.append(
                         DataPoint(

@@ -190,6 +190,25 @@ def test_import_preview_names_problems_and_writes_nothing_then_applies(
     assert "That preview has expired" in again.content.decode()
 
 
+def test_import_check_page_says_which_sheet_of_a_workbook_it_read(
+    event, measure, client_for, viewer
+):
+    from tests.measurement.test_imports_meaning import workbook_bytes
+
+    def build(workbook):
+        workbook.active.title = "Archive"
+        workbook.active.sheet_state = "hidden"
+        sheet = workbook.create_sheet("Week 10")
+        sheet.append(["Measure", "Period", "Value", "Comments"])
+        sheet.append(["Waiting time", "2026-03-02", 5, "Short-staffed"])
+
+    upload = SimpleUploadedFile("w.xlsx", workbook_bytes(build), "application/octet-stream")
+    response = client_for(viewer).post(url("data-import", event), {"file": upload})
+    content = response.content.decode()
+    assert "Read the sheet \u201cWeek 10\u201d (the first visible sheet); hidden sheets" in content
+    assert "Import 1 row" in content
+
+
 def test_import_refuses_other_file_types(event, measure, client_for, viewer):
     response = client_for(viewer).post(
         url("data-import", event),

@@ -254,3 +254,24 @@ def test_excluded_points_do_not_count_as_data_for_readiness(event):
     check = evaluate(event)["measurement.family_of_measures"]
     assert not check.met and "balancing" in check.detail
     assert Measure.objects.with_scope(organisation=event.organisation_id).count() == 3
+
+
+def test_a_correction_without_a_note_column_keeps_the_notes(event):
+    measure = make(event)
+    services.data_point_save(
+        measure=measure, period=MONDAY, value=Decimal(99), note="Ward closed Tuesday", by=None
+    )
+    content = f"measure,period,value\nWaiting time,{MONDAY.isoformat()},10\n".encode()
+    services.data_import_apply(event=event, filename="fix.csv", content=content, by=None)
+    [point] = points(measure)
+    assert (point.value, point.note) == (Decimal(10), "Ward closed Tuesday")
+
+
+def test_a_correction_with_an_empty_note_cell_clears_the_note(event):
+    measure = make(event)
+    services.data_point_save(
+        measure=measure, period=MONDAY, value=Decimal(99), note="Typed by mistake", by=None
+    )
+    content = f"measure,period,value,note\nWaiting time,{MONDAY.isoformat()},10,\n".encode()
+    services.data_import_apply(event=event, filename="fix.csv", content=content, by=None)
+    assert [(p.value, p.note) for p in points(measure)] == [(Decimal(10), "")]
