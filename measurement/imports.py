@@ -89,12 +89,7 @@ def read_rows(
             raise ImportFileError("This file is not a real Excel (.xlsx) file.")
         yield from _xlsx_rows(content, [] if notices is None else notices)
     elif lower.endswith(".csv"):
-        # Binary files and UTF-16 text are full of NUL bytes; a stray NUL in one cell of a
-        # UTF-8 file is read and named by its row and column instead.
-        sample = content[:SNIFF]
-        if content.startswith(XLSX_MAGIC) or sample.count(b"\x00") * 10 > len(sample):
-            raise ImportFileError("This file is not a CSV text file.")
-        yield from _csv_rows(content)
+        yield from _csv_rows(_csv_text(content, [] if notices is None else notices))
     else:
         raise ImportFileError("Choose a CSV (.csv) or Excel (.xlsx) file.")
 
@@ -121,11 +116,44 @@ def _header(cells: list[Any]) -> list[str]:
     return header
 
 
-def _csv_rows(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: A multi-byte UTF-8 character: in a file that is not valid UTF-8, a sign of broken UTF-8 (or of
+#: two encodings mixed), not of Windows-1252 text, where such pairs are rare ("Ã©" for "é").
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+NOT_UTF8 = (
+    "The CSV file is not valid UTF-8 or Windows-1252 text. Save it again as \u201cCSV UTF-8\u201d."
+)
+
+
+def _csv_text(content: bytes, notices: list[str]) -> str:
+    """A CSV file's text: UTF-16 by its byte order mark, else UTF-8 (with or without a BOM), else
+    Windows-1252 (Excel's "CSV" on a UK Windows computer), said in `notices` as a guess."""
+    if content.startswith(UTF16_BOMS):
+        try:
+            return content.decode("utf-16")  # the BOM says which byte order, and is dropped
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("This UTF-16 CSV file cannot be read. Save it again.") from exc
+    # Binary files and UTF-16 text without a BOM are full of NUL bytes; a stray NUL in one cell
+    # of a text file is read and named by its row and column instead.
+    sample = content[:SNIFF]
+    if content.startswith(XLSX_MAGIC) or sample.count(b"\x00") * 10 > len(sample):
+        raise ImportFileError("This file is not a CSV text file.")
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError("The CSV file must be saved as UTF-8 text.") from exc
+        if UTF8_SEQUENCE.search(content):
+            raise ImportFileError(NOT_UTF8) from exc
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError as exc1252:  # bytes Windows-1252 leaves undefined
+            raise ImportFileError(NOT_UTF8) from exc1252
+    notices.append("Read as Windows-1252 text (not UTF-8).")
+    return text
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))  # the csv module reads line ends
     try:
         first = next(reader, None)

@@ -53,9 +53,9 @@ def test_control_characters_in_notes_and_names_are_named_by_row_and_column():
     )
 
 
-def test_a_binary_or_utf16_file_is_still_refused_as_a_whole():
+def test_a_binary_file_or_utf16_without_a_byte_order_mark_is_still_refused_as_a_whole():
     with pytest.raises(imports.ImportFileError, match="not a CSV text file"):
-        check_csv((HEADER + "Waiting time,2026-03-02,5,,,\n").encode("utf-16"))
+        check_csv((HEADER + "Waiting time,2026-03-02,5,,,\n").encode("utf-16-le"))
     with pytest.raises(imports.ImportFileError, match="not a CSV text file"):
         check_csv(b"\x00" * 100)
 

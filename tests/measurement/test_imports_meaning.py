@@ -176,3 +176,68 @@ def test_a_workbook_with_only_hidden_sheets_is_refused_by_name():
     hidden = SimpleNamespace(title="Old", sheet_state="hidden")
     with pytest.raises(imports.ImportFileError, match="no visible sheet"):
         imports._sheet(SimpleNamespace(worksheets=[hidden]), [])
+
+
+# Encodings and line ends (item 4): every file below is built by code from the same rows.
+ROWS = [
+    ("Waiting time", "2026-03-02", "12", "Caf\u00e9 open, \u00a35 a day"),
+    ("Waiting time", "2026-03-09", "14", "line one\nline two"),
+    ("Waiting time", "2026-03-16", "9", ""),
+]
+
+
+def csv_text(line_end: str) -> str:
+    lines = ["measure,period,value,note"]
+    lines += [f'{m},{p},{v},"{n.replace(chr(10), line_end)}"' for m, p, v, n in ROWS]
+    return line_end.join(lines) + line_end
+
+
+def check_csv_bytes(content: bytes) -> tuple[imports.CheckResult, list[str]]:
+    notices: list[str] = []
+    rows = imports.read_rows("data.csv", content, notices)
+    return imports.check_rows(rows, MEASURES, max_rows=1000, limits=LIMITS), notices
+
+
+ENCODINGS = {
+    "UTF-8": lambda t: t.encode("utf-8"),
+    "UTF-8 with BOM": lambda t: t.encode("utf-8-sig"),
+    "UTF-16 LE with BOM": lambda t: b"\xff\xfe" + t.encode("utf-16-le"),
+    "UTF-16 BE with BOM": lambda t: b"\xfe\xff" + t.encode("utf-16-be"),
+    "Windows-1252": lambda t: t.encode("cp1252"),
+}
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_every_common_encoding_and_line_end_reads_the_same_rows(encoding, line_end):
+    text = csv_text(line_end)
+    result, notices = check_csv_bytes(ENCODINGS[encoding](text))
+    assert result.ok, result.errors
+    assert [(r.row, r.value) for r in result.rows] == [(2, 12), (3, 14), (4, 9)]
+    # A line end inside a quoted note is kept as the file has it.
+    notes = [r.note for r in result.rows]
+    assert notes == [ROWS[0][3], f"line one{line_end}line two", ""]
+    assert notices == (
+        ["Read as Windows-1252 text (not UTF-8)."] if encoding == "Windows-1252" else []
+    )
+
+
+def test_windows_1252_bytes_for_pound_and_e_acute_are_read_as_those_letters():
+    content = b"measure,period,value,note\r\nWaiting time,2026-03-02,12,\xa35 caf\xe9\r\n"
+    result, notices = check_csv_bytes(content)
+    assert result.ok and result.rows[0].note == "\u00a35 caf\u00e9"
+    assert notices == ["Read as Windows-1252 text (not UTF-8)."]
+
+
+def test_broken_utf8_is_refused_not_guessed_as_windows_1252():
+    # "é" in UTF-8 next to a lone byte 0xA3: two encodings in one file, not Windows-1252.
+    text = "measure,period,value,note\nWaiting time,2026-03-02,12,caf\u00e9 "
+    content = text.encode() + b"\xa3\n"
+    with pytest.raises(imports.ImportFileError, match="not valid UTF-8 or Windows-1252"):
+        check_csv_bytes(content)
+
+
+def test_a_utf16_file_cut_mid_character_is_refused_as_a_file():
+    content = b"\xff\xfe" + "measure,period\n".encode("utf-16-le") + b"\x00"
+    with pytest.raises(imports.ImportFileError, match="UTF-16"):
+        check_csv_bytes(content)
