@@ -215,6 +215,8 @@ def _xlsx_rows(content: bytes, notices: list[str]) -> Iterator[tuple[int, dict[s
         raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
     try:
         sheet = _sheet(workbook, notices)
+        if hasattr(sheet, "reset_dimensions"):  # read-only: read every row, not the declared size
+            sheet.reset_dimensions()
         rows = ([_xlsx_value(c) for c in row] for row in sheet.iter_rows())
         first = next(rows, None)
         if first is None:

@@ -4,6 +4,7 @@ without a word (issue 14, first part). Pure: no database."""
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -241,3 +242,24 @@ def test_a_utf16_file_cut_mid_character_is_refused_as_a_file():
     content = b"\xff\xfe" + "measure,period\n".encode("utf-16-le") + b"\x00"
     with pytest.raises(imports.ImportFileError, match="UTF-16"):
         check_csv_bytes(content)
+
+
+def test_every_row_of_a_sheet_is_read_whatever_size_the_workbook_declares():
+    def build(workbook):
+        workbook.active.append(["measure", "period", "value"])
+        for day in (2, 9, 16, 23, 30):
+            workbook.active.append(["Waiting time", f"2026-03-{day:02d}", day])
+
+    original = zipfile.ZipFile(io.BytesIO(workbook_bytes(build)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as edited:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:C6"' in data
+                data = data.replace(b'<dimension ref="A1:C6"', b'<dimension ref="A1:C2"')
+            edited.writestr(item, data)
+
+    result, _ = check_xlsx(buffer.getvalue())
+    assert result.ok, result.errors
+    assert [r.row for r in result.rows] == [2, 3, 4, 5, 6]
