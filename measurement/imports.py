@@ -206,9 +206,37 @@ def _xlsx_value(cell: Any) -> Any:
     return value
 
 
+ZIP_MAX_ENTRIES = 1000
+ZIP_MAX_TOTAL = 50 * 1024 * 1024  # bytes uncompressed, all entries together
+ZIP_MAX_RATIO = 100  # uncompressed to compressed, for an entry over ZIP_RATIO_FROM bytes
+ZIP_RATIO_FROM = 1024 * 1024
+TOO_BIG = "This Excel file expands to far more than its size on disk and cannot be read safely. "
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse a workbook that would expand enormously (a zip bomb) before openpyxl opens it,
+    from the sizes the zip declares; openpyxl's reads are bounded by those sizes too."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise ImportFileError(f"This Excel file holds more than {ZIP_MAX_ENTRIES} parts.")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if total > ZIP_MAX_TOTAL:
+            raise ImportFileError(TOO_BIG + "Save the data alone in a smaller file.")
+        if entry.file_size > ZIP_RATIO_FROM and entry.file_size > ZIP_MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise ImportFileError(TOO_BIG + "Save it again as .xlsx.")
+
+
 def _xlsx_rows(content: bytes, notices: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
+    _check_zip(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

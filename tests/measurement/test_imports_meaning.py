@@ -4,6 +4,7 @@ without a word (issue 14, first part). Pure: no database."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
@@ -263,3 +264,37 @@ def test_every_row_of_a_sheet_is_read_whatever_size_the_workbook_declares():
     result, _ = check_xlsx(buffer.getvalue())
     assert result.ok, result.errors
     assert [r.row for r in result.rows] == [2, 3, 4, 5, 6]
+
+
+def _bomb(sheet_xml: bytes, entries: int = 1) -> bytes:
+    base = zipfile.ZipFile(io.BytesIO(workbook_bytes(lambda w: w.active.append(["measure"]))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in base.infolist():
+            data = sheet_xml if item.filename == "xl/worksheets/sheet1.xml" else base.read(item)
+            bomb.writestr(item.filename, data)
+        for n in range(entries - 1):
+            bomb.writestr(f"extra/{n}.xml", b"")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # 60 MB of one repeated row, a few hundred kB zipped: over the total and the ratio.
+        (lambda: _bomb(b"<row><c><v>1</v></c></row>" * 2_400_000), "expands to far more"),
+        # 5 MB of spaces: under the total, far over the ratio.
+        (lambda: _bomb(b" " * 5_000_000), "expands to far more"),
+        (lambda: _bomb(b"", entries=1_500), "more than 1000 parts"),
+    ],
+    ids=["total", "ratio", "entries"],
+)
+def test_a_workbook_that_expands_enormously_is_refused_quickly_before_it_is_opened(
+    content, message
+):
+    bomb = content()
+    assert len(bomb) < 1_000_000
+    started = time.process_time()
+    with pytest.raises(imports.ImportFileError, match=message):
+        check_xlsx(bomb)
+    assert time.process_time() - started < 1
