@@ -19,16 +19,15 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from alwaysevents.exceptions import DomainError
-from alwaysevents.input_checks import number_problem, printable, text_problem
+from alwaysevents.input_checks import printable
 from measurement.models import DataImport, DataPoint, Measure
-from measurement.services.measures import POINT_LIMITS, check_point
+from measurement.services.measures import check_point
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
 
 ROW_FIELDS = frozenset({"period", "value", "numerator", "denominator", "note"})
 UPSERT_BATCH = 5000  # rows per INSERT ... ON CONFLICT: well under PostgreSQL's parameter limit
-NOTE_MAX: int = DataPoint._meta.get_field("note").max_length or 300
 
 
 @dataclass(frozen=True)
@@ -67,10 +66,7 @@ def _number(raw: Any, name: str) -> Decimal | None:
         raise DomainError(f"{raw!r} is not a number.", field=name) from exc
     if not number.is_finite():
         raise DomainError("Send a finite number.", field=name)
-    problem = number_problem(number, POINT_LIMITS[name])
-    if problem:
-        raise DomainError(problem, field=name)
-    return number
+    return number  # what its column holds is checked by `check_point`
 
 
 def _period(raw: Any) -> dt.date:
@@ -94,12 +90,7 @@ def _check_row(measure: Measure, index: int, raw: Any) -> _Row:
     note = raw.get("note") or ""
     if not isinstance(note, str):
         raise DomainError("The note is text.", field="note")
-    if len(note) > NOTE_MAX:
-        raise DomainError(f"The note is at most {NOTE_MAX} characters.", field="note")
-    problem = text_problem(note)
-    if problem:
-        raise DomainError(problem, field="note")
-    check_point(measure, period, **numbers, note=note)
+    check_point(measure, period, **numbers, note=note)  # the column limits and text check too
     if measure.is_proportion:
         numbers["value"] = None
     else:

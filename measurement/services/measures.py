@@ -43,6 +43,7 @@ POINT_LIMITS = {
     name: NumberLimit.of(DataPoint._meta.get_field(name))
     for name in ("value", "numerator", "denominator")
 }
+NOTE_MAX: int = DataPoint._meta.get_field("note").max_length or 0
 
 
 def _check_measure(fields: dict[str, Any]) -> None:
@@ -130,6 +131,8 @@ def check_point(
         problem = number_problem(number, POINT_LIMITS[name]) if number is not None else None
         if problem:
             raise DomainError(problem, field=name)
+    if len(note) > NOTE_MAX:
+        raise DomainError(f"The note is at most {NOTE_MAX} characters.", field="note")
     problem = text_problem(note)
     if problem:
         raise DomainError(problem, field="note")
@@ -274,6 +277,7 @@ def data_import_check(*, event: AlwaysEvent, filename: str, content: bytes) -> i
             _measures_by_name(event),
             max_rows=settings.MEASUREMENT_IMPORT_MAX_ROWS,
             limits=POINT_LIMITS,
+            note_max=NOTE_MAX,
         )
         result.notices = notices
         return result

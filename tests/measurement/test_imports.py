@@ -30,6 +30,7 @@ class FakeMeasure:
 
 
 LIMITS = dict.fromkeys(imports.NUMBER_COLUMNS, NumberLimit(14, 4))  # DataPoint's columns
+NOTE_MAX = 300  # DataPoint.note
 MEASURES = {
     "waiting time": FakeMeasure(1, "Waiting time", "weekly"),
     "told the plan": FakeMeasure(2, "Told the plan", "monthly", "proportion"),
@@ -38,7 +39,11 @@ MEASURES = {
 
 def check(text: str, max_rows: int = 1000) -> imports.CheckResult:
     return imports.check_rows(
-        imports.read_rows("data.csv", text.encode()), MEASURES, max_rows=max_rows, limits=LIMITS
+        imports.read_rows("data.csv", text.encode()),
+        MEASURES,
+        max_rows=max_rows,
+        limits=LIMITS,
+        note_max=NOTE_MAX,
     )
 
 
@@ -137,7 +142,11 @@ def test_excel_files_are_read():
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = imports.check_rows(
-        imports.read_rows("data.xlsx", buffer.getvalue()), MEASURES, max_rows=10, limits=LIMITS
+        imports.read_rows("data.xlsx", buffer.getvalue()),
+        MEASURES,
+        max_rows=10,
+        limits=LIMITS,
+        note_max=NOTE_MAX,
     )
     assert result.ok
     assert [(r.period, r.value) for r in result.rows] == [

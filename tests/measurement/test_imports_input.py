@@ -15,14 +15,18 @@ from openpyxl import Workbook
 
 from alwaysevents.input_checks import number_problem, printable
 from measurement import imports
-from tests.measurement.test_imports import LIMITS, MEASURES
+from tests.measurement.test_imports import LIMITS, MEASURES, NOTE_MAX
 
 HEADER = "measure,period,value,numerator,denominator,note\n"
 
 
 def check_csv(content: bytes) -> imports.CheckResult:
     return imports.check_rows(
-        imports.read_rows("data.csv", content), MEASURES, max_rows=100, limits=LIMITS
+        imports.read_rows("data.csv", content),
+        MEASURES,
+        max_rows=100,
+        limits=LIMITS,
+        note_max=NOTE_MAX,
     )
 
 
@@ -104,7 +108,11 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 
 def check_xlsx(content: bytes) -> imports.CheckResult:
     return imports.check_rows(
-        imports.read_rows("data.xlsx", content), MEASURES, max_rows=100, limits=LIMITS
+        imports.read_rows("data.xlsx", content),
+        MEASURES,
+        max_rows=100,
+        limits=LIMITS,
+        note_max=NOTE_MAX,
     )
 
 
@@ -156,7 +164,9 @@ ROW = st.fixed_dictionaries(dict.fromkeys(imports.COLUMNS, CELL))
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ROW, max_size=8))
 def test_check_rows_never_raises_and_never_accepts_what_the_app_cannot_show(rows):
-    result = imports.check_rows(iter(enumerate(rows, start=2)), MEASURES, max_rows=5, limits=LIMITS)
+    result = imports.check_rows(
+        iter(enumerate(rows, start=2)), MEASURES, max_rows=5, limits=LIMITS, note_max=NOTE_MAX
+    )
     assert result.ok == (not result.errors and result.total > 0)
     for row in result.rows:
         assert printable(row.note) == row.note

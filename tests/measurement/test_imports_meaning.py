@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import Workbook
 
-from measurement import imports
-from tests.measurement.test_imports import LIMITS, MEASURES, check
+from measurement import import_files, imports
+from tests.measurement.test_imports import LIMITS, MEASURES, NOTE_MAX, check
 
 HEADER = "measure,period,value,numerator,denominator,note\n"
 
@@ -104,15 +104,15 @@ def test_an_empty_note_cell_is_an_empty_note():
 
 
 def test_a_note_over_the_limit_is_refused_with_its_row_never_cut():
-    long = "x" * (imports.NOTE_MAX + 1)
+    long = "x" * (NOTE_MAX + 1)
     result = check(
         HEADER + f"Waiting time,2026-03-02,12,,,ok\nWaiting time,2026-03-09,13,,,{long}\n"
     )
     assert not result.ok
     assert [(e.row, e.column) for e in result.errors] == [(3, "note")]
-    assert f"at most {imports.NOTE_MAX}" in result.errors[0].message
-    exactly = check(HEADER + f"Waiting time,2026-03-02,12,,,{'x' * imports.NOTE_MAX}\n")
-    assert exactly.ok and exactly.rows[0].note == "x" * imports.NOTE_MAX
+    assert f"at most {NOTE_MAX}" in result.errors[0].message
+    exactly = check(HEADER + f"Waiting time,2026-03-02,12,,,{'x' * NOTE_MAX}\n")
+    assert exactly.ok and exactly.rows[0].note == "x" * NOTE_MAX
 
 
 def workbook_bytes(build) -> bytes:
@@ -126,7 +126,9 @@ def workbook_bytes(build) -> bytes:
 def check_xlsx(content: bytes) -> tuple[imports.CheckResult, list[str]]:
     notices: list[str] = []
     rows = imports.read_rows("data.xlsx", content, notices)
-    return imports.check_rows(rows, MEASURES, max_rows=1000, limits=LIMITS), notices
+    return imports.check_rows(
+        rows, MEASURES, max_rows=1000, limits=LIMITS, note_max=NOTE_MAX
+    ), notices
 
 
 def test_excel_cells_shown_as_percentages_are_read_as_the_percentage_people_see():
@@ -177,7 +179,7 @@ def test_a_workbook_with_only_hidden_sheets_is_refused_by_name():
     """openpyxl will not write such a workbook, but other programs do: a stand-in here."""
     hidden = SimpleNamespace(title="Old", sheet_state="hidden")
     with pytest.raises(imports.ImportFileError, match="no visible sheet"):
-        imports._sheet(SimpleNamespace(worksheets=[hidden]), [])
+        import_files._sheet(SimpleNamespace(worksheets=[hidden]), [])
 
 
 # Encodings and line ends (item 4): every file below is built by code from the same rows.
@@ -197,7 +199,9 @@ def csv_text(line_end: str) -> str:
 def check_csv_bytes(content: bytes) -> tuple[imports.CheckResult, list[str]]:
     notices: list[str] = []
     rows = imports.read_rows("data.csv", content, notices)
-    return imports.check_rows(rows, MEASURES, max_rows=1000, limits=LIMITS), notices
+    return imports.check_rows(
+        rows, MEASURES, max_rows=1000, limits=LIMITS, note_max=NOTE_MAX
+    ), notices
 
 
 ENCODINGS = {

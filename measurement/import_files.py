@@ -1,0 +1,227 @@
+"""Reading an import file of measure data (CSV or Excel) into rows of text, before any checking.
+
+Pure: no database. `read_rows` turns a file into (row number, {column: text}) and says in
+`notices` how it read it (the encoding guessed, the sheet of a workbook); a file that cannot be
+read safely is refused as a whole with `ImportFileError`. `measurement.imports` checks the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+COLUMNS = ("measure", "period", "value", "numerator", "denominator", "note")
+REQUIRED = ("measure", "period")
+XLSX_MAGIC = b"PK\x03\x04"
+SNIFF = 2048  # bytes read to tell a text file from a binary or UTF-16 one
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: wrong type, too big, no header, unreadable."""
+
+
+def read_rows(
+    name: str, content: bytes, notices: list[str] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (row number, {column: text}) from a CSV or an xlsx file; say in `notices` what the
+    person should know about how it was read (which sheet of a workbook)."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        if not content.startswith(XLSX_MAGIC):
+            raise ImportFileError("This file is not a real Excel (.xlsx) file.")
+        yield from _xlsx_rows(content, [] if notices is None else notices)
+    elif lower.endswith(".csv"):
+        yield from _csv_rows(_csv_text(content, [] if notices is None else notices))
+    else:
+        raise ImportFileError("Choose a CSV (.csv) or Excel (.xlsx) file.")
+
+
+#: What people head their columns with, for the columns we read ("Notes", "Comment", ...).
+HEADER_ALIASES = {"notes": "note", "comment": "note", "comments": "note"}
+EXTRA = "(extra cells)"  # the key of a CSV row's cells beyond the header's columns
+
+
+def header_name(cell: Any) -> str:
+    """A header cell as the column it names: any case and spacing, and the usual synonyms."""
+    name = " ".join(str(cell or "").split()).lower()
+    return HEADER_ALIASES.get(name, name)
+
+
+def _header(cells: list[Any]) -> list[str]:
+    header = [header_name(c) for c in cells]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(
+            "The first row must name the columns: measure, period, and value or numerator and "
+            f"denominator (note is optional). Missing: {', '.join(missing)}."
+        )
+    return header
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: A multi-byte UTF-8 character: in a file that is not valid UTF-8, a sign of broken UTF-8 (or of
+#: two encodings mixed), not of Windows-1252 text, where such pairs are rare ("Ã©" for "é").
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+NOT_UTF8 = (
+    "The CSV file is not valid UTF-8 or Windows-1252 text. Save it again as \u201cCSV UTF-8\u201d."
+)
+
+
+def _csv_text(content: bytes, notices: list[str]) -> str:
+    """A CSV file's text: UTF-16 by its byte order mark, else UTF-8 (with or without a BOM), else
+    Windows-1252 (Excel's "CSV" on a UK Windows computer), said in `notices` as a guess."""
+    if content.startswith(UTF16_BOMS):
+        try:
+            return content.decode("utf-16")  # the BOM says which byte order, and is dropped
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("This UTF-16 CSV file cannot be read. Save it again.") from exc
+    # Binary files and UTF-16 text without a BOM are full of NUL bytes; a stray NUL in one cell
+    # of a text file is read and named by its row and column instead.
+    sample = content[:SNIFF]
+    if content.startswith(XLSX_MAGIC) or sample.count(b"\x00") * 10 > len(sample):
+        raise ImportFileError("This file is not a CSV text file.")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if UTF8_SEQUENCE.search(content):
+            raise ImportFileError(NOT_UTF8) from exc
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError as exc1252:  # bytes Windows-1252 leaves undefined
+            raise ImportFileError(NOT_UTF8) from exc1252
+    notices.append("Read as Windows-1252 text (not UTF-8).")
+    return text
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))  # the csv module reads line ends
+    try:
+        first = next(reader, None)
+        if first is None:
+            raise ImportFileError("The file is empty.")
+        header = _header(first)
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+            extra = [c for c in cells[len(header) :] if c.strip()]
+            if extra:
+                row[EXTRA] = (
+                    f"This row has {len(header) + len(extra)} cells but the first row names "
+                    f"{len(header)} columns."
+                )
+            yield number, row
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"This CSV file cannot be read (line {reader.line_num}). Save it again as CSV."
+        ) from exc
+
+
+def _sheet(workbook: Any, notices: list[str]) -> Any:
+    """The first visible sheet: a hidden sheet (old figures, a lookup list) is never read."""
+    visible = [s for s in workbook.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
+    if not visible:
+        raise ImportFileError("This workbook has no visible sheet to read.")
+    sheet = visible[0]
+    notice = f"Read the sheet \u201c{sheet.title}\u201d"
+    others = [s.title for s in workbook.worksheets if s is not sheet]
+    if others:
+        hidden = [s.title for s in workbook.worksheets if s not in visible]
+        notice += " (the first visible sheet)"
+        if hidden:
+            notice += "; hidden sheets are not read: " + ", ".join(hidden)
+        unread = [t for t in others if t not in hidden]
+        if unread:
+            notice += "; not read: " + ", ".join(unread)
+    notices.append(notice + ".")
+    return sheet
+
+
+def _xlsx_value(cell: Any) -> Any:
+    """A cell's value as the person sees it: a cell shown as 45% holds 0.45, and means 45."""
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        return Decimal(format(value, ".15g")) * 100  # as Excel shows it, then as a percentage
+    return value
+
+
+ZIP_MAX_ENTRIES = 1000
+ZIP_MAX_TOTAL = 50 * 1024 * 1024  # bytes uncompressed, all entries together
+ZIP_MAX_RATIO = 100  # uncompressed to compressed, for an entry over ZIP_RATIO_FROM bytes
+ZIP_RATIO_FROM = 1024 * 1024
+TOO_BIG = "This Excel file expands to far more than its size on disk and cannot be read safely. "
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse a workbook that would expand enormously (a zip bomb) before openpyxl opens it,
+    from the sizes the zip declares; openpyxl's reads are bounded by those sizes too."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise ImportFileError(f"This Excel file holds more than {ZIP_MAX_ENTRIES} parts.")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if total > ZIP_MAX_TOTAL:
+            raise ImportFileError(TOO_BIG + "Save the data alone in a smaller file.")
+        if entry.file_size > ZIP_RATIO_FROM and entry.file_size > ZIP_MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise ImportFileError(TOO_BIG + "Save it again as .xlsx.")
+
+
+def _xlsx_rows(content: bytes, notices: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    _check_zip(content)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
+    try:
+        sheet = _sheet(workbook, notices)
+        if hasattr(sheet, "reset_dimensions"):  # read-only: read every row, not the declared size
+            sheet.reset_dimensions()
+        rows = ([_xlsx_value(c) for c in row] for row in sheet.iter_rows())
+        first = next(rows, None)
+        if first is None:
+            raise ImportFileError("The file is empty.")
+        header = _header(list(first))
+        for number, cells in enumerate(rows, start=2):
+            if not any(c not in (None, "") for c in cells):
+                continue
+            yield (
+                number,
+                {h: _cell_text(cells[i] if i < len(cells) else None) for i, h in enumerate(header)},
+            )
+    except SyntaxError as exc:  # the sheet's XML is read row by row (ParseError)
+        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, float):
+        return format(value, ".15g")  # as Excel shows it: 0.1 + 0.2 is 0.3, not 0.30000000000000004
+    return str(value).strip()
