@@ -37,18 +37,6 @@ MONDAY = dt.date(2026, 3, 2)  # a Monday in the past
 
 
 @pytest.fixture
-def event(organisation, editor, sponsor):
-    return services.event_create(
-        organisation=organisation,
-        title="Plan for the day",
-        service="Ward 7",
-        by=editor,
-        team_lead=editor,
-        executive_sponsor=sponsor,
-    )
-
-
-@pytest.fixture
 def stranger(other_organisation):
     """An active member of another organisation only."""
     return member_of(other_organisation, full_name="Riley Stranger")

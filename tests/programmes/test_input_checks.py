@@ -9,24 +9,11 @@ import pytest
 from django.urls import reverse
 
 from alwaysevents.tenancy.scope import organisation_scope
-from programmes import services
 from programmes.models import Challenge, Impact
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 3, 2)
-
-
-@pytest.fixture
-def event(organisation, editor, sponsor):
-    return services.event_create(
-        organisation=organisation,
-        title="Plan for the day",
-        service="Ward 7",
-        by=editor,
-        team_lead=editor,
-        executive_sponsor=sponsor,
-    )
 
 
 def url(name, event):

@@ -37,18 +37,6 @@ def _only_programmes_checks(monkeypatch):
     monkeypatch.setattr(readiness, "_registry", mine)
 
 
-@pytest.fixture
-def event(organisation, editor, sponsor):
-    return services.event_create(
-        organisation=organisation,
-        title="Plan for the day",
-        service="Ward 7",
-        by=editor,
-        team_lead=editor,
-        executive_sponsor=sponsor,
-    )
-
-
 def fresh(event: AlwaysEvent) -> AlwaysEvent:
     return AlwaysEvent.objects.with_scope(organisation=event.organisation_id).get(pk=event.pk)
 

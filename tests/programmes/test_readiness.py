@@ -19,18 +19,6 @@ pytestmark = pytest.mark.django_db
 S = Stage
 
 
-@pytest.fixture
-def event(organisation, editor, sponsor):
-    return services.event_create(
-        organisation=organisation,
-        title="Plan for the day",
-        service="Ward 7",
-        by=editor,
-        team_lead=editor,
-        executive_sponsor=sponsor,
-    )
-
-
 def fresh(event: AlwaysEvent) -> AlwaysEvent:
     return AlwaysEvent.objects.with_scope(organisation=event.organisation_id).get(pk=event.pk)
 
