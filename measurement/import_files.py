@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,8 @@ def read_rows(
             raise ImportFileError("This file is not a real Excel (.xlsx) file.")
         yield from _xlsx_rows(content, [] if notices is None else notices)
     elif lower.endswith(".csv"):
-        yield from _csv_rows(_csv_text(content, [] if notices is None else notices))
+        notices = [] if notices is None else notices
+        yield from _csv_rows(_csv_text(content, notices), notices)
     else:
         raise ImportFileError("Choose a CSV (.csv) or Excel (.xlsx) file.")
 
@@ -53,15 +55,45 @@ def header_name(cell: Any) -> str:
     return HEADER_ALIASES.get(name, name)
 
 
+MAX_COLUMNS = 50  # a header wider than this is not a measure data file
+
+
 def _header(cells: list[Any]) -> list[str]:
     header = [header_name(c) for c in cells]
+    while header and not header[-1]:
+        header.pop()  # empty cells at the end of the first row (a CSV line ending in commas)
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(
+            f"The first row has {len(header)} columns; a measure data file has at most "
+            f"{MAX_COLUMNS}. Keep the columns measure, period, value, numerator, denominator "
+            "and note."
+        )
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFileError(
             "The first row must name the columns: measure, period, and value or numerator and "
             f"denominator (note is optional). Missing: {', '.join(missing)}."
         )
+    for column in COLUMNS:
+        headed = [str(c).strip() for c, h in zip(cells, header, strict=False) if h == column]
+        if len(headed) > 1:
+            raise ImportFileError(
+                f"{len(headed)} columns are read as the {column} column "
+                f"({', '.join(headed)}): keep one."
+            )
     return header
+
+
+def header_notices(header: list[str], notices: list[str]) -> None:
+    """Say which columns are not read, so a column headed "Comment 2" is not lost silently."""
+    ignored = [h for h in header if h and h not in COLUMNS]
+    if ignored:
+        notices.append(
+            "Not read: the column"
+            + ("s " if len(ignored) > 1 else " ")
+            + ", ".join(f"\u201c{h}\u201d" for h in ignored)
+            + " (only measure, period, value, numerator, denominator and note are read)."
+        )
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -101,13 +133,14 @@ def _csv_text(content: bytes, notices: list[str]) -> str:
     return text
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+def _csv_rows(text: str, notices: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))  # the csv module reads line ends
     try:
         first = next(reader, None)
         if first is None:
             raise ImportFileError("The file is empty.")
         header = _header(first)
+        header_notices(header, notices)
         for number, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
                 continue
@@ -145,15 +178,6 @@ def _sheet(workbook: Any, notices: list[str]) -> Any:
     return sheet
 
 
-def _xlsx_value(cell: Any) -> Any:
-    """A cell's value as the person sees it: a cell shown as 45% holds 0.45, and means 45."""
-    value = getattr(cell, "value", None)
-    number_format = getattr(cell, "number_format", "") or ""
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
-        return Decimal(format(value, ".15g")) * 100  # as Excel shows it, then as a percentage
-    return value
-
-
 ZIP_MAX_ENTRIES = 1000
 ZIP_MAX_TOTAL = 50 * 1024 * 1024  # bytes uncompressed, all entries together
 ZIP_MAX_RATIO = 100  # uncompressed to compressed, for an entry over ZIP_RATIO_FROM bytes
@@ -181,34 +205,100 @@ def _check_zip(content: bytes) -> None:
             raise ImportFileError(TOO_BIG + "Save it again as .xlsx.")
 
 
+#: Errors openpyxl and the XML and zip readers beneath it raise on a damaged workbook, read row
+#: by row: any of them means the file cannot be read, never a crash.
+BROKEN_XLSX: tuple[type[BaseException], ...] = (
+    SyntaxError,  # the sheet's XML (ParseError)
+    ValueError,
+    KeyError,
+    IndexError,  # a shared string or a style the file does not hold
+    TypeError,
+    AttributeError,
+    OverflowError,
+    EOFError,
+    OSError,  # reading a part of the zip
+    RuntimeError,  # an encrypted part; NotImplementedError: a compression zipfile lacks
+    zipfile.BadZipFile,
+    zlib.error,
+)
+CANNOT_READ_XLSX = "This Excel file cannot be read. Save it again as .xlsx."
+
+
 def _xlsx_rows(content: bytes, notices: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
     _check_zip(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
+    except BROKEN_XLSX as exc:
+        raise ImportFileError(CANNOT_READ_XLSX) from exc
     try:
         sheet = _sheet(workbook, notices)
-        if hasattr(sheet, "reset_dimensions"):  # read-only: read every row, not the declared size
-            sheet.reset_dimensions()
-        rows = ([_xlsx_value(c) for c in row] for row in sheet.iter_rows())
+        rows = _sheet_cells(workbook, sheet)
         first = next(rows, None)
         if first is None:
             raise ImportFileError("The file is empty.")
-        header = _header(list(first))
-        for number, cells in enumerate(rows, start=2):
-            if not any(c not in (None, "") for c in cells):
+        width = max(first[1], default=0)
+        header = _header([_xlsx_value(sheet, first[1].get(c)) for c in range(1, width + 1)])
+        header_notices(header, notices)
+        for number, cells in rows:
+            if not any(v not in (None, "") for v in cells.values()):
                 continue
-            yield (
-                number,
-                {h: _cell_text(cells[i] if i < len(cells) else None) for i, h in enumerate(header)},
-            )
-    except SyntaxError as exc:  # the sheet's XML is read row by row (ParseError)
-        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
+            row = {
+                h: _cell_text(_xlsx_value(sheet, cells.get(i + 1))) for i, h in enumerate(header)
+            }
+            extra = [c for c, v in cells.items() if c > width and v not in (None, "")]
+            if extra:
+                row[EXTRA] = (
+                    f"This row has a cell in column {_column_letter(min(extra))} but the first "
+                    f"row names {width} columns."
+                )
+            yield number, row
+    except ImportFileError:
+        raise
+    except BROKEN_XLSX as exc:
+        raise ImportFileError(CANNOT_READ_XLSX) from exc
     finally:
         workbook.close()
+
+
+def _sheet_cells(workbook: Any, sheet: Any) -> Iterator[tuple[int, dict[int, dict[str, Any]]]]:
+    """Each stored row of a read-only sheet as (row number, {column number: cell}), as the file
+    holds it: every row whatever size the sheet declares, and no empty cells filled in, so a cell
+    far to the right or a row far below costs nothing (openpyxl's iter_rows fills both gaps)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:  # private: openpyxl has no public gap-free row reader
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            yield number, {cell["column"]: cell for cell in cells}
+
+
+def _column_letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+def _xlsx_value(sheet: Any, cell: dict[str, Any] | None) -> Any:
+    """A cell's value as the person sees it: a cell shown as 45% holds 0.45, and means 45."""
+    if cell is None:
+        return None
+    from openpyxl.cell.read_only import ReadOnlyCell
+
+    value = cell["value"]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number_format = ReadOnlyCell(sheet, **cell).number_format or ""
+        if "%" in number_format:
+            return Decimal(format(value, ".15g")) * 100  # as Excel shows it, then as a percentage
+    return value
 
 
 def _cell_text(value: Any) -> str:

@@ -1,8 +1,10 @@
 """Many periods of one measure at once, from an integration: validated row by row.
 
-Each row is checked on its own (the same rules as the page and the file import:
-`measures.check_point`); rows that break a rule are rejected with the reason and the rest are
-applied in one transaction. A period sent twice in one request is rejected both times, since
+Each row is checked on its own, by the rules and in the words of a file's rows
+(`point_rules.point_problems`); rows that break a rule are rejected with every reason and the rest
+are applied in one transaction. A row without a note keeps the note a corrected period has.
+Periods are ISO dates only (a file also takes 02/03/2026). A period sent twice in one request
+is rejected both times, since
 nobody can say which value was meant. The number of queries does not grow with the rows: one to
 read which periods exist, one insert-or-update per batch of rows, one to record the import.
 """
@@ -13,15 +15,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from alwaysevents.exceptions import DomainError
 from alwaysevents.input_checks import printable
+from measurement.imports import repeated_period_problem
 from measurement.models import DataImport, DataPoint, Measure
-from measurement.services.measures import check_point
+from measurement.point_rules import ISO_DATE, point_problems
+from measurement.services.measures import NOTE_MAX, POINT_LIMITS
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
@@ -52,58 +55,53 @@ class _Row:
     value: Decimal | None
     numerator: Decimal | None
     denominator: Decimal | None
-    note: str
+    note: str | None  # None: no note sent, so a correction keeps the note there
 
 
-def _number(raw: Any, name: str) -> Decimal | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise DomainError("Send a number.", field=name)
-    try:
-        number = Decimal(str(raw).strip())
-    except InvalidOperation as exc:
-        raise DomainError(f"{raw!r} is not a number.", field=name) from exc
-    if not number.is_finite():
-        raise DomainError("Send a finite number.", field=name)
-    return number  # what its column holds is checked by `check_point`
-
-
-def _period(raw: Any) -> dt.date:
-    if not isinstance(raw, str) or not raw.strip():
-        raise DomainError("Send the period as a date: YYYY-MM-DD.", field="period")
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError as exc:
-        raise DomainError(f"{raw!r} is not a date (YYYY-MM-DD).", field="period") from exc
+class _Refused(Exception):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
 
 
 def _check_row(measure: Measure, index: int, raw: Any) -> _Row:
+    """One row, by the rules a file's row is checked by (`point_rules.point_problems`): the same
+    row gives the same verdict in the same words, however it comes in."""
     if not isinstance(raw, Mapping):
-        raise DomainError("Each row is an object with a period and a value.")
+        raise _Refused({"non_field_errors": ["Each row is an object with a period and a value."]})
     unknown = sorted(set(raw) - ROW_FIELDS)
     if unknown:
         names = [printable(str(name)) for name in unknown]  # echoed back: keep the JSON valid
-        raise DomainError(f"Unknown field: {', '.join(names)}.", field=names[0])
-    period = _period(raw.get("period"))
-    numbers = {name: _number(raw.get(name), name) for name in ("value", "numerator", "denominator")}
-    note = raw.get("note") or ""
-    if not isinstance(note, str):
-        raise DomainError("The note is text.", field="note")
-    check_point(measure, period, **numbers, note=note)  # the column limits and text check too
-    if measure.is_proportion:
-        numbers["value"] = None
-    else:
-        numbers["numerator"] = numbers["denominator"] = None
-    return _Row(index, period, note=note.strip(), **numbers)
+        raise _Refused({names[0]: [f"Unknown field: {', '.join(names)}."]})
+    problems, point = point_problems(
+        measure, raw, limits=POINT_LIMITS, note_max=NOTE_MAX, date_formats=ISO_DATE
+    )
+    if point is None:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.column, []).append(problem.message)
+        raise _Refused(errors)
+    return _Row(index, point.period, point.value, point.numerator, point.denominator, point.note)
 
 
-def _rejection(index: int, raw: Any, error: DomainError) -> Rejection:
+def _rejection(index: int, raw: Any, refused: _Refused) -> Rejection:
     period = raw.get("period") if isinstance(raw, Mapping) else None
     return Rejection(
         index=index,
         period=printable(period) if isinstance(period, str) else None,
-        errors={error.field or "non_field_errors": [error.message]},
+        errors=refused.errors,
+    )
+
+
+def _point(measure: Measure, row: _Row, by: User | None) -> DataPoint:
+    return DataPoint(
+        organisation_id=measure.organisation_id,
+        measure=measure,
+        period=row.period,
+        value=row.value,
+        numerator=row.numerator,
+        denominator=row.denominator,
+        note=row.note or "",  # a new period without a note: none; a correction keeps its own
+        recorded_by=by,
     )
 
 
@@ -126,17 +124,14 @@ def data_points_upsert(
     for index, raw in enumerate(rows):
         try:
             checked.append(_check_row(measure, index, raw))
-        except DomainError as error:
-            result.rejected.append(_rejection(index, raw, error))
+        except _Refused as refused:
+            result.rejected.append(_rejection(index, raw, refused))
     counts = Counter(row.period for row in checked)
     duplicated = {period for period, n in counts.items() if n > 1}
     if duplicated:
         for row in checked:
             if row.period in duplicated:
-                message = (
-                    f"{row.period.isoformat()} appears {counts[row.period]} times in this "
-                    "request. Send each period once."
-                )
+                message = repeated_period_problem(row.period, counts[row.period])
                 result.rejected.append(
                     Rejection(row.index, row.period.isoformat(), {"period": [message]})
                 )
@@ -158,26 +153,18 @@ def data_points_upsert(
         )
         .values_list("period", flat=True)
     )
-    points = [
-        DataPoint(
-            organisation_id=measure.organisation_id,
-            measure=measure,
-            period=row.period,
-            value=row.value,
-            numerator=row.numerator,
-            denominator=row.denominator,
-            note=row.note,
-            recorded_by=by,
-        )
-        for row in checked
-    ]
-    DataPoint.objects.with_scope(**scope).bulk_create(
-        points,
-        batch_size=UPSERT_BATCH,
-        update_conflicts=True,
-        unique_fields=["measure", "period"],
-        update_fields=["value", "numerator", "denominator", "note", "recorded_by", "updated_at"],
-    )
+    fields = ["value", "numerator", "denominator", "recorded_by", "updated_at"]
+    with_note = [row for row in checked if row.note is not None]
+    without_note = [row for row in checked if row.note is None]
+    for rows_, update_fields in ((with_note, [*fields, "note"]), (without_note, fields)):
+        if rows_:
+            DataPoint.objects.with_scope(**scope).bulk_create(
+                [_point(measure, row, by) for row in rows_],
+                batch_size=UPSERT_BATCH,
+                update_conflicts=True,
+                unique_fields=["measure", "period"],
+                update_fields=update_fields,
+            )
     for row in checked:
         (result.updated if row.period in existing else result.created).append(row.period)
     DataImport.objects.with_scope(**scope).create(

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import transaction
 
 from alwaysevents.exceptions import DomainError
-from alwaysevents.input_checks import NumberLimit, number_problem, text_problem
+from alwaysevents.input_checks import NumberLimit
 from alwaysevents.tenancy.scope import organisation_scope
-from measurement import imports
+from measurement import imports, point_rules
 from measurement.models import DataImport, DataPoint, Measure, Phase
 
 if TYPE_CHECKING:
@@ -122,36 +122,26 @@ def check_point(
     *,
     note: str = "",
 ) -> None:
-    """The rules of one period's data, whichever way it comes in (page, grid, import, API).
+    """The rules of one period's data, whichever way it comes in (page, grid, import, API):
+    `point_rules.point_problems`, of which the first is raised.
 
     Also the last line of defence for what the columns can hold: a number too large for its
     column, or text with control characters, is refused here even if a boundary missed it.
     """
-    for name, number in (("value", value), ("numerator", numerator), ("denominator", denominator)):
-        problem = number_problem(number, POINT_LIMITS[name]) if number is not None else None
-        if problem:
-            raise DomainError(problem, field=name)
-    if len(note) > NOTE_MAX:
-        raise DomainError(f"The note is at most {NOTE_MAX} characters.", field="note")
-    problem = text_problem(note)
-    if problem:
-        raise DomainError(problem, field="note")
-    if not measure.period_matches(period):
-        expected = (
-            "a Monday" if measure.frequency == Measure.Frequency.WEEKLY else "the first of a month"
-        )
-        raise DomainError(f"The period must be {expected} for this measure.", field="period")
-    if measure.is_proportion:
-        if numerator is None or denominator is None:
-            raise DomainError("Enter a numerator and a denominator.", field="numerator")
-        if denominator <= 0:
-            raise DomainError("The denominator must be more than 0.", field="denominator")
-        if numerator < 0 or numerator > denominator:
-            raise DomainError(
-                "The numerator must be between 0 and the denominator.", field="numerator"
-            )
-    elif value is None:
-        raise DomainError("Enter a value.", field="value")
+    problems, _ = point_rules.point_problems(
+        measure,
+        {
+            "period": period,
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "note": note,
+        },
+        limits=POINT_LIMITS,
+        note_max=NOTE_MAX,
+    )
+    if problems:
+        raise DomainError(problems[0].message, field=problems[0].column)
 
 
 @transaction.atomic
@@ -293,7 +283,7 @@ def data_import_apply(
     checked = data_import_check(event=event, filename=filename, content=content)
     if checked.errors:
         raise DomainError(
-            f"The file has {len(checked.errors)} problem(s); nothing was imported. "
+            f"The file has {checked.error_count} problem(s); nothing was imported. "
             + "; ".join(str(e) for e in checked.errors[:5]),
             field="file",
         )

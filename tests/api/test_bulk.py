@@ -46,6 +46,24 @@ def test_creates_and_updates_in_one_request(measure, viewer, api_for):
     assert points[MONDAY].recorded_by == viewer
 
 
+def test_a_correction_without_a_note_keeps_the_note_and_one_with_a_note_replaces_it(
+    measure, viewer, api_for
+):
+    for week, note in enumerate(["first note", "second note"]):
+        day = MONDAY + dt.timedelta(weeks=week)
+        services.data_point_save(measure=measure, period=day, value=Decimal(1), note=note, by=None)
+    rows = weeks(3)
+    rows[1]["note"] = "  corrected  "
+    body = post(api_for(viewer), measure, rows).json()
+    assert body["rejected"] == [] and body["updated"] == ["2026-01-05", "2026-01-12"]
+    points = stored(measure)
+    assert [(points[p].value, points[p].note) for p in sorted(points)] == [
+        (Decimal(10), "first note"),  # no note sent: kept, as a file without a note column
+        (Decimal(11), "corrected"),
+        (Decimal(12), ""),
+    ]
+
+
 def test_bad_rows_are_rejected_with_reasons_and_good_rows_applied(measure, viewer, api_for):
     rows = [
         {"period": "2026-01-05", "value": 1},
@@ -68,7 +86,7 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_applied(measure, viewe
     assert "Monday" in rejected[1]["errors"]["period"][0]
     assert "not a date" in rejected[2]["errors"]["period"][0]
     assert "not a date" in rejected[3]["errors"]["period"][0]
-    assert rejected[4]["errors"] == {"value": ["Enter a value."]}
+    assert rejected[4]["errors"] == {"value": ["Told the plan needs a value."]}
     assert "not a number" in rejected[5]["errors"]["value"][0]
     assert "4 decimal places" in rejected[6]["errors"]["value"][0]
     assert "colour" in rejected[7]["errors"]["colour"][0]
@@ -84,7 +102,7 @@ def test_a_period_sent_twice_is_rejected_both_times(measure, viewer, api_for):
     body = post(api_for(viewer), measure, rows).json()
     assert body["created"] == ["2026-01-12"]
     assert [r["index"] for r in body["rejected"]] == [0, 2]
-    assert "appears 2 times" in body["rejected"][0]["errors"]["period"][0]
+    assert "is given 2 times: give each period once" in body["rejected"][0]["errors"]["period"][0]
     assert MONDAY not in stored(measure)
 
 
@@ -117,9 +135,9 @@ def test_proportions_take_numerator_and_denominator(event, viewer, api_for):
     body = post(api_for(viewer), measure, rows).json()
     assert body["created"] == ["2026-01-01"]
     errors = {r["index"]: r["errors"] for r in body["rejected"]}
-    assert "between 0 and the denominator" in errors[1]["numerator"][0]
-    assert "numerator and a denominator" in errors[2]["numerator"][0]
-    assert "first of a month" in errors[3]["period"][0]
+    assert errors[1]["numerator"] == ["The numerator (11) is above the denominator (10)."]
+    assert "is a percentage: give the numerator and denominator" in errors[2]["value"][0]
+    assert "is not the first day of a month" in errors[3]["period"][0]
     assert stored(measure)[dt.date(2026, 1, 1)].plotted == Decimal(80)
 
 

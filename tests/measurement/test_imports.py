@@ -69,7 +69,7 @@ def test_every_kind_of_bad_row_is_named_by_row_and_column():
         "Waiting time,2026-03-03,1,,\n"  # 3: not a Monday
         "Waiting time,2026-03-09,lots,,\n"  # 4: not a number
         "Told the plan,2026-03-01,,60,50\n"  # 5: numerator above denominator
-        "Waiting time,2026-03-16,4,,\n"
+        "Waiting time,2026-03-16,4,,\n"  # 6: its period is given again below
         "Waiting time,2026-03-16,5,,\n"  # 7: duplicate period
         "Told the plan,2026-04-15,,1,2\n"  # 8: not the first of a month
         "Waiting time,yesterday,1,,\n"  # 9: not a date
@@ -80,6 +80,7 @@ def test_every_kind_of_bad_row_is_named_by_row_and_column():
         (3, "period"),
         (4, "value"),
         (5, "numerator"),
+        (6, "period"),
         (7, "period"),
         (8, "period"),
         (9, "period"),
@@ -89,7 +90,8 @@ def test_every_kind_of_bad_row_is_named_by_row_and_column():
     assert "is not a Monday" in messages[3]
     assert "'lots' is not a number" in messages[4]
     assert "above the denominator" in messages[5]
-    assert "Same measure and period as row 6" in messages[7]
+    # neither is kept, as the API refuses both
+    assert messages[6] == messages[7] == "16/03/2026 is given 2 times: give each period once."
     assert "first day of a month" in messages[8]
     assert not result.ok
 

@@ -111,8 +111,11 @@ class DataPointListView(_EventView):
             "Each row is checked on its own: a weekly measure takes Mondays, a monthly one the "
             "1st of the month; a percentage takes numerator and denominator, a number takes "
             "value. New periods are created, existing ones corrected, bad rows rejected with "
-            "the reason; the good rows are written together in one transaction. A period sent "
-            "twice is rejected both times. With all_or_nothing, any rejected row means nothing "
+            "every reason; the good rows are written together in one transaction. The rules and "
+            "their words are those of the file import (Measures > Import), so a batch and a file "
+            "of the same rows give the same verdicts; periods here are ISO dates. A row without "
+            "a note keeps the note of the period it corrects. A period sent twice is rejected "
+            "both times. With all_or_nothing, any rejected row means nothing "
             "is written (answer 422). Too many rows or bytes: 413."
         ),
         request=DataPointBulkSerializer,
