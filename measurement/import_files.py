@@ -134,7 +134,8 @@ def _csv_text(content: bytes, notices: list[str]) -> str:
 
 
 def _csv_rows(text: str, notices: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))  # the csv module reads line ends
+    # The csv module reads line ends; strict: a quote left open or a stray quote is an error.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         first = next(reader, None)
         if first is None:
@@ -178,33 +179,6 @@ def _sheet(workbook: Any, notices: list[str]) -> Any:
     return sheet
 
 
-ZIP_MAX_ENTRIES = 1000
-ZIP_MAX_TOTAL = 50 * 1024 * 1024  # bytes uncompressed, all entries together
-ZIP_MAX_RATIO = 100  # uncompressed to compressed, for an entry over ZIP_RATIO_FROM bytes
-ZIP_RATIO_FROM = 1024 * 1024
-TOO_BIG = "This Excel file expands to far more than its size on disk and cannot be read safely. "
-
-
-def _check_zip(content: bytes) -> None:
-    """Refuse a workbook that would expand enormously (a zip bomb) before openpyxl opens it,
-    from the sizes the zip declares; openpyxl's reads are bounded by those sizes too."""
-    try:
-        entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ImportFileError("This Excel file cannot be read. Save it again as .xlsx.") from exc
-    if len(entries) > ZIP_MAX_ENTRIES:
-        raise ImportFileError(f"This Excel file holds more than {ZIP_MAX_ENTRIES} parts.")
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        if total > ZIP_MAX_TOTAL:
-            raise ImportFileError(TOO_BIG + "Save the data alone in a smaller file.")
-        if entry.file_size > ZIP_RATIO_FROM and entry.file_size > ZIP_MAX_RATIO * max(
-            entry.compress_size, 1
-        ):
-            raise ImportFileError(TOO_BIG + "Save it again as .xlsx.")
-
-
 #: Errors openpyxl and the XML and zip readers beneath it raise on a damaged workbook, read row
 #: by row: any of them means the file cannot be read, never a crash.
 BROKEN_XLSX: tuple[type[BaseException], ...] = (
@@ -222,6 +196,33 @@ BROKEN_XLSX: tuple[type[BaseException], ...] = (
     zlib.error,
 )
 CANNOT_READ_XLSX = "This Excel file cannot be read. Save it again as .xlsx."
+
+
+ZIP_MAX_ENTRIES = 1000
+ZIP_MAX_TOTAL = 50 * 1024 * 1024  # bytes uncompressed, all entries together
+ZIP_MAX_RATIO = 100  # uncompressed to compressed, for an entry over ZIP_RATIO_FROM bytes
+ZIP_RATIO_FROM = 1024 * 1024
+TOO_BIG = "This Excel file expands to far more than its size on disk and cannot be read safely. "
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse a workbook that would expand enormously (a zip bomb) before openpyxl opens it,
+    from the sizes the zip declares; openpyxl's reads are bounded by those sizes too."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except BROKEN_XLSX as exc:  # NotImplementedError: a zip version nobody reads
+        raise ImportFileError(CANNOT_READ_XLSX) from exc
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise ImportFileError(f"This Excel file holds more than {ZIP_MAX_ENTRIES} parts.")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if total > ZIP_MAX_TOTAL:
+            raise ImportFileError(TOO_BIG + "Save the data alone in a smaller file.")
+        if entry.file_size > ZIP_RATIO_FROM and entry.file_size > ZIP_MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise ImportFileError(TOO_BIG + "Save it again as .xlsx.")
 
 
 def _xlsx_rows(content: bytes, notices: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -277,8 +278,18 @@ def _sheet_cells(workbook: Any, sheet: Any) -> Iterator[tuple[int, dict[int, dic
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
         )
+        last = 0
         for number, cells in parser.parse():
+            if not last < number <= MAX_ROW:  # a damaged sheet: rows nobody could find
+                raise ImportFileError(
+                    f"This Excel file cannot be read: its rows are out of order (row {number} "
+                    f"after row {last}). Save it again as .xlsx."
+                )
+            last = number
             yield number, {cell["column"]: cell for cell in cells}
+
+
+MAX_ROW = 1_048_576  # the last row of an Excel sheet
 
 
 def _column_letter(column: int) -> str:

@@ -122,3 +122,15 @@ def test_the_sheet_is_read_gap_free_with_the_row_numbers_people_see():
     assert [r.row for r in result.rows] == [7]
     assert [(e.row, e.column) for e in result.errors] == [(9, "value")]
     assert import_files.MAX_COLUMNS == 50
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'Waiting time,2026-03-02,"2\n',  # a quote left open on the last line
+        'Waiting time,2026-03-02,"4"5\n',  # text after a closing quote
+    ],
+)
+def test_a_quoting_error_is_refused_not_read_as_something_else(body):
+    with pytest.raises(imports.ImportFileError, match="cannot be read"):
+        check("measure,period,value\n" + body)
