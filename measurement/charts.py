@@ -14,6 +14,7 @@ from typing import Any
 from django.core.cache import cache
 
 from measurement import spc
+from measurement.reading import Reading, read
 from measurement.svg import ChartSpec, PointMark, Segment, render, render_sparkline
 
 NATURE_TO_MARK = {
@@ -43,12 +44,48 @@ class Chart:
 @dataclass
 class AnalysisView:
     icons: list[Any]
-    lines: list[str]
+    lines: list[str]  # the detail in a few short lines (the report's)
     analysis: spc.Analysis
+    reading: Reading | None = None
+
+    @property
+    def headline(self) -> str:
+        return self.reading.headline if self.reading else ""
 
 
 def period_label(measure: Any, period: dt.date) -> str:
     return f"{period:%b %Y}" if measure.frequency == "monthly" else f"{period.day} {period:%b %Y}"
+
+
+def unit_of(measure: Any) -> str:
+    """The unit as written after a number: "%", " minutes" or ""."""
+    if measure.is_proportion:
+        return "%"
+    unit = (measure.unit or "").strip()
+    return "%" if unit == "%" else (f" {unit}" if unit else "")
+
+
+def read_points(measure: Any, points: list[Any], analysis: spc.Analysis | None) -> Reading:
+    """What the chart says (headline, icons, suggested recalculation) for stored points, with
+    the team's decision to keep the limits for a run (`Measure.limits_kept_from`)."""
+    labels = [period_label(measure, p.period) for p in points]
+    kept = getattr(measure, "limits_kept_from", None)
+    kept_from = next((i for i, p in enumerate(points) if p.period == kept), None)
+    return read(analysis, labels, unit=unit_of(measure), kept_from=kept_from)
+
+
+SHORT_LINES = 3  # the detail of a measure in the PDF report: at most this many lines
+
+
+def short_lines(reading: Reading, analysis: spc.Analysis) -> list[str]:
+    """The detail of the current phase in a few lines: one per rule, then a note on the limits."""
+    current = analysis.current_phase.number
+    lines = [
+        f"{group.title}: {'; '.join(group.items)}."
+        for group in reading.details
+        if group.phase == current
+    ]
+    return (lines + list(reading.notes))[:SHORT_LINES]
 
 
 def analyse_points(
@@ -115,6 +152,7 @@ def measure_chart_context(
         return {"chart": None, "analysis": None, "table": []}
     values = [float(p.plotted) for p in points]
     analysis, labels = analyse_points(measure, points, phases)
+    reading = read_points(measure, points, analysis)
     index_of = {p.period: i for i, p in enumerate(points)}
 
     notes: dict[int, list[str]] = {}
@@ -130,7 +168,7 @@ def measure_chart_context(
     unit = "%" if measure.is_proportion else (measure.unit or "")
     description = (
         f"{kind} of {measure.name}, {len(points)} {measure.get_frequency_display().lower()} points "
-        f"from {labels[0]} to {labels[-1]}. " + " ".join(analysis.summary)
+        f"from {labels[0]} to {labels[-1]}. {reading.headline}"
     )
     spec = ChartSpec(
         title=f"{measure.name}: {kind}",
@@ -150,11 +188,7 @@ def measure_chart_context(
         svg=render(spec),
         trial=segments[-1].trial if segments else False,
     )
-    lines = list(analysis.summary)
-    for phase in analysis.phases:
-        prefix = f"Phase {phase.number + 1}: " if len(analysis.phases) > 1 else ""
-        lines += [prefix + text for text in phase.explanations if text not in lines]
-    icons = [icon for icon in (analysis.variation_icon, analysis.assurance_icon) if icon]
+    reading = read_points(measure, points, analysis)
     numbering: dict[int, list[str]] = {}
     for n, (i, text) in enumerate(marked, start=1):
         numbering.setdefault(i, []).append(f"{n}. {text}")
@@ -162,7 +196,8 @@ def measure_chart_context(
         TableRow(point=p, label=analysis.points[i].text, annotations=numbering.get(i, []))
         for i, p in reversed(list(enumerate(points)))
     ]
-    return {"chart": chart, "analysis": AnalysisView(icons, lines, analysis), "table": table}
+    view = AnalysisView(reading.icons, short_lines(reading, analysis), analysis, reading)
+    return {"chart": chart, "analysis": view, "table": table}
 
 
 # --- small charts for dashboards -----------------------------------------------------------------
@@ -175,6 +210,7 @@ class Sparkline:
     svg: str
     description: str
     icons: list[Any]
+    headline: str
     latest_value: float
     latest_label: str
     points: int
@@ -195,11 +231,12 @@ def measure_sparkline(
     values = [float(p.plotted) for p in points]
     unit = "%" if measure.is_proportion else (f" {measure.unit}" if measure.unit else "")
     latest = values[-1]
-    icons = [icon for icon in (analysis.variation_icon, analysis.assurance_icon) if icon]
+    reading = read_points(measure, points, analysis)
+    icons = reading.icons
     description = (
         f"{measure.name}: {len(points)} {measure.get_frequency_display().lower()} points from "
         f"{labels[0]} to {labels[-1]}; latest {_number(latest)}{unit} ({labels[-1]}). "
-        + " ".join(icon.label + "." for icon in icons)
+        + reading.headline
     )
     shown = [
         Segment(
@@ -228,6 +265,7 @@ def measure_sparkline(
         svg=render_sparkline(spec),
         description=description,
         icons=icons,
+        headline=reading.headline,
         latest_value=latest,
         latest_label=labels[-1],
         points=len(points),
@@ -253,12 +291,13 @@ def _sparkline_key(measure: Any, points: list[Any], phases: list[Any], last: int
             measure.chart_type,
             measure.fix_limits_after,
             measure.screen_outliers,
+            getattr(measure, "limits_kept_from", None),
             last,
             [phase.start_period for phase in phases],
             [(p.period, str(p.plotted), p.excluded) for p in points],
         )
     )
-    return "measurement:sparkline:v1:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    return "measurement:sparkline:v2:" + hashlib.sha256(fingerprint.encode()).hexdigest()
 
 
 def measure_sparklines(

@@ -208,13 +208,29 @@ class AnalysedPointSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
 
 
+class SuggestedRecalculationSerializer(serializers.Serializer):
+    start_period = serializers.DateField(help_text="The first period of the run: the new phase.")
+    end_period = serializers.DateField(help_text="The run's last period (the latest).")
+    points = serializers.IntegerField(help_text="How many points the run holds (7 or more).")
+    side = serializers.ChoiceField(choices=["above", "below"])
+
+
 class AnalysisSerializer(serializers.Serializer):
     measure = serializers.IntegerField()
     chart = serializers.CharField()
     direction = serializers.CharField()
     target = serializers.FloatField(allow_null=True)
     trial_limits = serializers.BooleanField()
+    headline = serializers.CharField(
+        help_text="What the chart says in one sentence, from the same reading as the icons."
+    )
     summary = serializers.ListField(child=serializers.CharField())
+    suggested_recalculation = SuggestedRecalculationSerializer(
+        allow_null=True,
+        help_text="The latest points make a long run on one side of the centre line: the "
+        "process has changed, and new limits from the run's start are suggested. Until a team "
+        "lead decides, the assurance icon is 'not_assessed'.",
+    )
     variation_icon = IconSerializer(allow_null=True)
     assurance_icon = IconSerializer(allow_null=True)
     signals = SignalSerializer(many=True)

@@ -28,7 +28,8 @@ from django.utils import timezone
 from accreditation.selectors import accreditation_news
 from coproduction.selectors.organisation import event_partner_counts_joined
 from measurement import spc
-from measurement.charts import analyse_points, period_label
+from measurement.charts import analyse_points, period_label, read_points
+from measurement.selectors.batch import measure_data_for_events
 from measurement.selectors.measures import measure_phases, measure_points
 from measurement.selectors.organisation import measure_list_with_new_data, pdsa_cycle_list_adopted
 from programmes.models import Stage
@@ -77,7 +78,32 @@ def accreditation_news_lines(
 
 
 #: Extra news per event (see the module docstring).
-CONTRIBUTORS: list[Contributor] = [accreditation_news_lines]
+def limits_to_recalculate_lines(
+    organisation: Organisation, since: dt.datetime, until: dt.datetime
+) -> dict[int, list[str]]:
+    """One line per measure whose process has changed and whose limits wait for the team lead's
+    decision (the suggestion of measurement.md, section 2). Four queries."""
+    events = [e for e in event_list(organisation=organisation) if e.stage != Stage.CLOSED]
+    data = measure_data_for_events(organisation=organisation, event_ids=[e.pk for e in events])
+    found: dict[int, list[str]] = defaultdict(list)
+    for event_id, measures in data.items():
+        for item in measures:
+            if not item.points:
+                continue
+            analysis, _ = analyse_points(item.measure, item.points, item.phases)
+            suggestion = read_points(item.measure, item.points, analysis).suggestion
+            if suggestion is not None:
+                start = item.points[suggestion.start].period
+                found[event_id].append(
+                    f"Waiting for the team lead: “{item.measure.name}” has changed since "
+                    f"{_day(start)} ({suggestion.points} results in a row {suggestion.side} the "
+                    f"{'median' if item.measure.chart_type == 'run' else 'average'}). Recalculate its limits from the change, or keep them, on the "
+                    "measure's page."
+                )
+    return found
+
+
+CONTRIBUTORS: list[Contributor] = [accreditation_news_lines, limits_to_recalculate_lines]
 
 
 @dataclass

@@ -36,7 +36,17 @@ class MeasureForm(forms.ModelForm):
             "e.g. patients told their plan by 10am.",
             "denominator_definition": "For a percentage: out of what, "
             "e.g. patients on the ward at 10am.",
-            "target": "For a percentage, the target per cent, e.g. 90.",
+            "target": "In the measure's own unit: for a percentage, the per cent (90 for 90%); "
+            "for a number, in the unit above (for example 15 minutes).",
+        }
+        error_messages = {
+            "name": {"required": "Enter the name of the measure."},
+            "type": {"required": "Choose what kind of measure this is."},
+            "definition": {"required": "Write exactly what is counted, when and how."},
+            "fix_limits_after": {
+                "min_value": "Enter 12 or more, or leave it empty to keep recalculating.",
+                "invalid": "Enter a whole number of points, such as 20.",
+            },
         }
 
 
@@ -59,6 +69,18 @@ class PhaseForm(forms.Form):
     start_period = forms.DateField(label="New phase from", widget=DATE)
     reason = forms.CharField(
         label="What changed in the process?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class KeepLimitsForm(forms.Form):
+    """Decline a suggested recalculation for the run that starts at `start_period`."""
+
+    start_period = forms.DateField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why keep the limits? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -72,6 +72,15 @@ class Measure(OrganisationOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A suggested recalculation the team declined: the first period of the run for which they
+    # chose to keep the limits, who, when and why (measurement.md, section 2). It silences the
+    # suggestion for that run only; a later run is suggested again.
+    limits_kept_from = models.DateField(null=True, blank=True)
+    limits_kept_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    limits_kept_at = models.DateTimeField(null=True, blank=True)
+    limits_kept_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["type", "name"]

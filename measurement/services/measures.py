@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.input_checks import NumberLimit
@@ -49,6 +50,16 @@ NOTE_MAX: int = DataPoint._meta.get_field("note").max_length or 0
 def _check_measure(fields: dict[str, Any]) -> None:
     if not str(fields.get("name", "")).strip():
         raise DomainError("Give the measure a name.", field="name")
+    target = fields.get("target")
+    if (
+        fields.get("value_kind") == Measure.ValueKind.PROPORTION
+        and target is not None
+        and not 0 <= target <= 100
+    ):
+        raise DomainError(
+            "Enter a target between 0 and 100: a percentage's target is a per cent, such as 90.",
+            field="target",
+        )
     if not str(fields.get("definition", "")).strip():
         raise DomainError(
             "Write the operational definition: exactly what is counted, when and how.",
@@ -237,6 +248,27 @@ def phase_add(*, measure: Measure, start_period: dt.date, reason: str, by: User 
             reason=reason.strip(),
             decided_by=by,
         )
+
+
+@transaction.atomic
+def limits_keep(
+    *, measure: Measure, start_period: dt.date, reason: str, by: User | None
+) -> Measure:
+    """Decline a suggested recalculation: keep the limits for the run that starts at
+    `start_period`, recorded with who, when and why. Only that run is silenced."""
+    if not measure.period_matches(start_period):
+        raise DomainError("Choose the first period of the run.", field="start_period")
+    with organisation_scope(measure.organisation):
+        if not measure.points.filter(period=start_period).exists():
+            raise DomainError("There is no data for that period.", field="start_period")
+    measure.limits_kept_from = start_period
+    measure.limits_kept_by = by
+    measure.limits_kept_at = timezone.now()
+    measure.limits_kept_reason = reason.strip()
+    measure.save(
+        update_fields=["limits_kept_from", "limits_kept_by", "limits_kept_at", "limits_kept_reason"]
+    )
+    return measure
 
 
 @transaction.atomic

@@ -21,7 +21,14 @@ from alwaysevents.exceptions import DomainError
 from alwaysevents.exports import table_response
 from alwaysevents.views import ServiceFormMixin, add_domain_error
 from measurement import exports
-from measurement.forms.measures import ExcludeForm, ImportForm, MeasureForm, PhaseForm, PointForm
+from measurement.forms.measures import (
+    ExcludeForm,
+    ImportForm,
+    KeepLimitsForm,
+    MeasureForm,
+    PhaseForm,
+    PointForm,
+)
 from measurement.models import DataPoint, Measure
 from measurement.selectors import measures as selectors
 from measurement.services import measures as services
@@ -79,6 +86,9 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
         "exclude": (ExcludeForm, permissions.can_edit_event),
         "include": (forms.Form, permissions.can_edit_event),
         "phase": (PhaseForm, permissions.can_change_stage),
+        # A suggested recalculation, decided by a team lead: a new phase, or keep the limits.
+        "recalculate": (PhaseForm, permissions.can_change_stage),
+        "keep": (KeepLimitsForm, permissions.can_change_stage),
     }
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -89,18 +99,31 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
         self.load_measure()
         return super().post(request, *args, **kwargs)
 
+    def chart(self) -> dict[str, Any]:
+        """The points, phases, chart and reading of the measure, worked out once a request."""
+        if not hasattr(self, "_chart"):
+            points = selectors.measure_points(measure=self.measure)
+            phases = selectors.measure_phases(measure=self.measure)
+            self._chart = {
+                "points": points,
+                "phases": phases,
+                **chart_context(self.measure, points, phases),
+            }
+        return self._chart
+
     def initial(self, name: str) -> dict[str, Any]:
-        return {"period": timezone.localdate()} if name == "point" else {}
+        if name == "point":
+            return {"period": timezone.localdate()}
+        suggested = self.chart().get("suggestion")
+        if name == "recalculate" and suggested is not None:
+            return {"start_period": suggested["start_period"], "reason": suggested["reason"]}
+        if name == "keep" and suggested is not None:
+            return {"start_period": suggested["start_period"]}
+        return {}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        points = selectors.measure_points(measure=self.measure)
-        context.update(
-            measure=self.measure,
-            points=points,
-            phases=selectors.measure_phases(measure=self.measure),
-        )
-        context.update(chart_context(self.measure, points, context["phases"]))
+        context.update(measure=self.measure, **self.chart())
         if context["chart"] is not None:
             context["chart"].downloads = [
                 ("the chart (SVG)", self.measure_url("measurement:measure-svg")),
@@ -144,16 +167,57 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
             "its limits are worked out afresh."
         )
 
+    def perform_recalculate(self, form: PhaseForm) -> str:
+        return self.perform_phase(form)
+
+    def perform_keep(self, form: KeepLimitsForm) -> str:
+        services.limits_keep(measure=self.measure, by=self.actor, **form.cleaned_data)
+        return (
+            f"The limits are kept. The run from {form.cleaned_data['start_period']:%d %b %Y} "
+            "will not be suggested again."
+        )
+
 
 def chart_context(measure: Measure, points: list[DataPoint], phases: list[Any]) -> dict[str, Any]:
-    """The chart, its analysis in words and the data table, with PDSA cycles and notes marked."""
+    """The chart, its analysis in words and the data table, with PDSA cycles and notes marked,
+    and a suggested recalculation with what happened around the run's start."""
     from measurement import charts
     from measurement.selectors.testing import pdsa_annotations
 
     notes = [(p.period, f"Note: {p.note}") for p in points if p.note]
-    return charts.measure_chart_context(
-        measure, points, phases, annotations=[*pdsa_annotations(measure), *notes]
-    )
+    annotations = [*pdsa_annotations(measure), *notes]
+    context = charts.measure_chart_context(measure, points, phases, annotations=annotations)
+    analysis = context["analysis"]
+    suggestion = analysis.reading.suggestion if analysis and analysis.reading else None
+    context["suggestion"] = None
+    if suggestion is not None:
+        start = points[suggestion.start].period
+        near = [
+            text
+            for day, text in sorted(annotations, key=lambda a: a[0])
+            if abs((measure.normalise_period(day) - start).days) <= NEAR_DAYS[measure.frequency]
+        ]
+        centre = "median" if measure.chart_type == Measure.ChartType.RUN else "average"
+        reason = (
+            f"The process changed from {start:%d %b %Y}: {suggestion.points} points in a row "
+            f"{suggestion.side} the {centre}"
+        )
+        reason += f", after: {'; '.join(near)}." if near else "."
+        context["suggestion"] = {
+            "start_period": start,
+            "end_period": points[suggestion.stop].period,
+            "points": suggestion.points,
+            "side": suggestion.side,
+            "centre": centre,
+            "nature": suggestion.nature,
+            "near": near,
+            "reason": reason[:2000],
+        }
+    return context
+
+
+#: What is "around the start" of a run: the PDSA cycles and notes this close to it.
+NEAR_DAYS: dict[str, int] = {Measure.Frequency.WEEKLY: 14, Measure.Frequency.MONTHLY: 45}
 
 
 class MeasureUpdateView(MeasureMixin, ServiceFormMixin, FormView):

@@ -275,3 +275,32 @@ def test_a_correction_with_an_empty_note_cell_clears_the_note(event):
     content = f"measure,period,value,note\nWaiting time,{MONDAY.isoformat()},10,\n".encode()
     services.data_import_apply(event=event, filename="fix.csv", content=content, by=None)
     assert [(p.value, p.note) for p in points(measure)] == [(Decimal(10), "")]
+
+
+@pytest.mark.parametrize("target", [Decimal(-1), Decimal("100.01"), Decimal(900)])
+def test_a_percentage_target_is_between_0_and_100(event, target):
+    fields = {
+        "type": "process",
+        "value_kind": "proportion",
+        "numerator_definition": "told",
+        "denominator_definition": "asked",
+    }
+    with pytest.raises(DomainError, match="Enter a target between 0 and 100") as caught:
+        make(event, name="Told the plan", target=target, **fields)
+    assert caught.value.field == "target"
+    share = make(event, name="Told the plan", target=Decimal(100), **fields)
+    with pytest.raises(DomainError, match="between 0 and 100"):
+        services.measure_update(measure=share, by=None, target=Decimal(900))
+    # a number measure's target is in its own unit: 900 minutes is a target
+    assert make(event, name="Minutes", target=Decimal(900)).target == Decimal(900)
+
+
+def test_the_measure_form_speaks_plainly():
+    from measurement.forms.measures import MeasureForm
+
+    form = MeasureForm(data={"fix_limits_after": "5"})
+    assert not form.is_valid()
+    assert form.errors["name"] == ["Enter the name of the measure."]
+    assert form.errors["fix_limits_after"] == [
+        "Enter 12 or more, or leave it empty to keep recalculating."
+    ]

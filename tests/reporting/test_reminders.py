@@ -65,6 +65,7 @@ def test_every_kind_with_a_rule_is_a_notification_kind():
     assert set(rules) == {
         Kind.MEASURE_DATA_DUE,
         Kind.PDSA_OVERDUE,
+        Kind.LIMITS_CHANGED,
         Kind.PROGRESS_SCORE_STALE,
         Kind.CHALLENGE_UNANSWERED,
         Kind.CONSENT_REVIEW_DUE,
@@ -259,7 +260,7 @@ def test_reminders_due_runs_a_constant_number_of_queries(
     today = timezone.localdate()
     make_measure(event)
     make_cycle(event, today - dt.timedelta(days=3))
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(16) as few:
         reminders_due(organisation=organisation, today=today)
     for n in range(5):
         make_measure(event, name=f"Measure {n}")

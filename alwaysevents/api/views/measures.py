@@ -175,7 +175,9 @@ def analysis_data(measure: Measure) -> dict[str, Any]:
         return {
             **base,
             "trial_limits": False,
+            "headline": "No data yet.",
             "summary": ["No data yet."],
+            "suggested_recalculation": None,
             "variation_icon": None,
             "assurance_icon": None,
             "signals": [],
@@ -184,12 +186,24 @@ def analysis_data(measure: Measure) -> dict[str, Any]:
         }
     analysis, _ = charts.analyse_points(measure, points, selectors.measure_phases(measure=measure))
     periods = [p.period for p in points]
+    reading = charts.read_points(measure, points, analysis)
+    suggestion = reading.suggestion
+    icons = {icon.kind: icon.to_dict() for icon in reading.icons}
     return {
         **base,
         "trial_limits": analysis.trial_limits,
-        "summary": list(analysis.summary),
-        "variation_icon": analysis.variation_icon.to_dict() if analysis.variation_icon else None,
-        "assurance_icon": analysis.assurance_icon.to_dict() if analysis.assurance_icon else None,
+        "headline": reading.headline,
+        "summary": [icon["description"] for icon in icons.values()] + list(reading.notes),
+        "suggested_recalculation": {
+            "start_period": periods[suggestion.start],
+            "end_period": periods[suggestion.stop],
+            "points": suggestion.points,
+            "side": suggestion.side,
+        }
+        if suggestion
+        else None,
+        "variation_icon": icons.get("variation"),
+        "assurance_icon": icons.get("assurance"),
         "signals": [
             {
                 "rule": str(s.rule),

@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
 
     MEASURE_DATA_DUE = "measure_data_due", "Data due for a measure"
     PDSA_OVERDUE = "pdsa_overdue", "PDSA cycle past its planned date"
+    LIMITS_CHANGED = "limits_changed", "A chart whose process has changed (limits to recalculate)"
     PROGRESS_SCORE_STALE = "progress_score_stale", "Progress score not reviewed recently"
     CHALLENGE_UNANSWERED = "challenge_unanswered", "Challenge waiting for the sponsor"
     CONSENT_REVIEW_DUE = "consent_review_due", "Partner consent due for review"

@@ -1,4 +1,5 @@
-"""Reminders from the measurement app: data due for a measure, PDSA cycles not started."""
+"""Reminders from the measurement app: data due for a measure, PDSA cycles not started, a
+chart whose process has changed (a recalculation of its limits waiting for the team lead)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Iterator
 
 from alwaysevents.reporting.models import NotificationKind
 from alwaysevents.reporting.reminders import Reminder, RuleContext, reminder_rule
+from measurement.charts import analyse_points, read_points
 from measurement.models import Measure
+from measurement.selectors.batch import measure_data_for_events
 from measurement.selectors.organisation import (
     measure_list_for_organisation,
     pdsa_cycle_list_not_started,
@@ -96,3 +99,39 @@ def pdsa_cycle_overdue(context: RuleContext) -> Iterator[Reminder]:
             ),
             url=context.path("measurement:pdsa-cycle-detail", pk=event.pk, cycle_pk=cycle.pk),
         )
+
+
+@reminder_rule(NotificationKind.LIMITS_CHANGED)
+def limits_to_recalculate(context: RuleContext) -> Iterator[Reminder]:
+    """A chart's latest points make a long run on one side of its centre line and nobody has
+    decided yet: ask the team lead to recalculate the limits from the change (or keep them).
+    Once a run: the run's first period is in the reminder's period."""
+    events = {event.pk: event for event in context.live_events if event.team_lead_id}
+    data = measure_data_for_events(organisation=context.organisation, event_ids=list(events))
+    for event_id, measures in data.items():
+        event = events[event_id]
+        for item in measures:
+            if not item.points:
+                continue
+            measure = item.measure
+            analysis, _ = analyse_points(measure, item.points, item.phases)
+            suggestion = read_points(measure, item.points, analysis).suggestion
+            if suggestion is None:
+                continue
+            start = item.points[suggestion.start].period
+            yield Reminder(
+                kind=NotificationKind.LIMITS_CHANGED,
+                recipient_id=event.team_lead_id,  # type: ignore[arg-type]
+                organisation_id=context.organisation.pk,
+                period=f"limits-{measure.pk}:{start.isoformat()}",
+                subject=f"The process has changed: {measure.name}",
+                message=(
+                    f"The last {suggestion.points} points of “{measure.name}” ({event.title}) "
+                    f"are all {suggestion.side} the centre line, from {start.day} "
+                    f"{start:%B %Y}: the process has changed. Until the limits are recalculated "
+                    "from the change, the chart cannot say whether the target will be met. "
+                    "Recalculate them, or keep them, on the measure's page."
+                ),
+                url=context.path("measurement:measure-detail", pk=event.pk, measure_pk=measure.pk)
+                + "#suggestion",
+            )

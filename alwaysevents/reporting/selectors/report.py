@@ -96,7 +96,8 @@ class MeasureSection:
     latest_value: str
     target: str
     icons: tuple[IconView, ...]
-    lines: tuple[str, ...]
+    headline: str  # what the chart says in one sentence, from the same reading as the icons
+    lines: tuple[str, ...]  # the detail, in at most a few short lines
     trial: bool
     chart_title: str
     chart_description: str
@@ -286,7 +287,8 @@ def _measure_section(data: Any, suffix: str) -> MeasureSection:
         latest_value=f"{_number(latest.plotted)}{unit}" if latest else "",
         target=f"{_number(measure.target)}{unit}" if measure.target is not None else "",
         icons=tuple(_icon(i) for i in analysis.icons) if analysis else (),
-        lines=tuple(analysis.lines) if analysis else ("No data yet.",),
+        headline=analysis.headline if analysis else "No data yet.",
+        lines=tuple(analysis.lines) if analysis else (),
         trial=bool(chart and chart.trial),
         chart_title=chart.title if chart else "",
         chart_description=chart.description if chart else "",
