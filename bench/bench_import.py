@@ -48,7 +48,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="alwaysevents-bench-"))
+if "VAR_DIR" not in os.environ:  # the processes started below share their parent's
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="alwaysevents-bench-")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alwaysevents.settings")
 
