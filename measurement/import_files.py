@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 import zlib
@@ -58,16 +59,24 @@ def header_name(cell: Any) -> str:
 MAX_COLUMNS = 50  # a header wider than this is not a measure data file
 
 
+def _filled(cell: Any) -> bool:
+    if isinstance(cell, str):
+        return bool(cell) and not cell.isspace()
+    return cell is not None
+
+
 def _header(cells: list[Any]) -> list[str]:
-    header = [header_name(c) for c in cells]
-    while header and not header[-1]:
-        header.pop()  # empty cells at the end of the first row (a CSV line ending in commas)
-    if len(header) > MAX_COLUMNS:
+    # Empty cells at the end of the first row (a line ending in commas) are not columns: found
+    # before anything is built from the cells, so a line of a million commas costs nothing more.
+    width = next((i + 1 for i in range(len(cells) - 1, -1, -1) if _filled(cells[i])), 0)
+    if width > MAX_COLUMNS:
         raise ImportFileError(
-            f"The first row has {len(header)} columns; a measure data file has at most "
+            f"The first row has {width} columns; a measure data file has at most "
             f"{MAX_COLUMNS}. Keep the columns measure, period, value, numerator, denominator "
             "and note."
         )
+    cells = cells[:width]
+    header = [header_name(c) for c in cells]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFileError(
@@ -146,14 +155,20 @@ def _csv_rows(text: str, notices: list[str]) -> Iterator[tuple[int, dict[str, st
             if not any(c.strip() for c in cells):
                 continue
             row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
-            extra = [c for c in cells[len(header) :] if c.strip()]
-            if extra:
+            if len(cells) > len(header) and any(
+                c.strip() for c in itertools.islice(cells, len(header), None)
+            ):
+                filled = len(header) + sum(1 for c in cells[len(header) :] if c.strip())
                 row[EXTRA] = (
-                    f"This row has {len(header) + len(extra)} cells but the first row names "
-                    f"{len(header)} columns."
+                    f"This row has {filled} cells but the first row names {len(header)} columns."
                 )
             yield number, row
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(
+                f"Line {reader.line_num} holds a cell of more than {csv.field_size_limit():,} "
+                "characters, far more than any measure, date, number or note. Check the file."
+            ) from exc
         raise ImportFileError(
             f"This CSV file cannot be read (line {reader.line_num}). Save it again as CSV."
         ) from exc

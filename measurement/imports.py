@@ -38,7 +38,9 @@ __all__ = [
     "read_rows",
 ]
 
-ERRORS_KEPT = 1000  # problems listed; beyond them, only counted (a file of 100,000 bad rows)
+ERRORS_KEPT = 1000  # the check stops at this many problems (a file of 100,000 bad rows)
+CELL_MAX = 1000  # characters in a cell: more than any measure name, date, number or note
+QUOTED_MAX = 60  # characters of a cell quoted back in a message
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class CheckResult:
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
     notices: list[str] = field(default_factory=list)  # what the person should know, e.g. the sheet
-    errors_not_kept: int = 0  # problems beyond the first ERRORS_KEPT, counted but not listed
+    stopped_at: int | None = None  # the row where the check stopped, at ERRORS_KEPT problems
 
     @property
     def ok(self) -> bool:
@@ -76,14 +78,14 @@ class CheckResult:
 
     @property
     def error_count(self) -> int:
-        return len(self.errors) + self.errors_not_kept
+        return len(self.errors)
+
+    @property
+    def full(self) -> bool:
+        return len(self.errors) >= ERRORS_KEPT
 
     def add_errors(self, errors: Iterable[RowError]) -> None:
-        for error in errors:
-            if len(self.errors) < ERRORS_KEPT:
-                self.errors.append(error)
-            else:
-                self.errors_not_kept += 1
+        self.errors.extend(errors)
 
 
 SHORT_WHOLE = re.compile(r"^[-+]?\d{1,3}$")
@@ -107,6 +109,13 @@ def _split_thousands(cells: Mapping[str, str]) -> tuple[str, str] | None:
     return None
 
 
+def quoted(text: str) -> str:
+    """A cell quoted back in a message, shortened: a long cell is not repeated in full."""
+    if len(text) > QUOTED_MAX:
+        text = text[: QUOTED_MAX - 1] + "\u2026"
+    return repr(text)
+
+
 def check_rows(
     rows: Iterator[tuple[int, dict[str, str]]],
     measures: Mapping[str, MeasureLike],
@@ -119,11 +128,21 @@ def check_rows(
     columns' `limits` (value, numerator and denominator) and `note_max` (the note's length)."""
     result = CheckResult()
     for number, cells in rows:
-        result.total += 1
-        if result.total > max_rows:
+        if result.full:
+            result.stopped_at = number
+            break
+        if result.total >= max_rows:
             result.errors.append(RowError(number, "file", f"Files are limited to {max_rows} rows."))
             break
+        result.total += 1
         errors: list[RowError] = []
+        long = [c for c, text in cells.items() if c != EXTRA and len(text) > CELL_MAX]
+        if long:  # refused at once, and not copied, parsed or quoted back
+            cells = {c: ("" if c in long else text) for c, text in cells.items()}
+            errors.extend(
+                RowError(number, c, f"This cell is over {CELL_MAX:,} characters long.")
+                for c in long
+            )
         problem = text_problem(cells.get("measure", ""))
         if problem:
             errors.append(RowError(number, "measure", problem))
@@ -143,10 +162,14 @@ def check_rows(
         measure = measures.get(name.strip().lower())
         if measure is None and not any(e.column == "measure" for e in errors):
             errors.append(
-                RowError(number, "measure", f"No measure called {name!r} in this Always Event.")
+                RowError(
+                    number, "measure", f"No measure called {quoted(name)} in this Always Event."
+                )
             )
         problems, point = point_problems(measure, cells, limits=limits, note_max=note_max)
-        errors.extend(RowError(number, p.column, p.message) for p in problems)
+        errors.extend(
+            RowError(number, p.column, p.message) for p in problems if p.column not in long
+        )
         if errors:
             result.add_errors(errors)
         elif point is not None and measure is not None:

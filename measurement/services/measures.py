@@ -319,6 +319,8 @@ def data_import_apply(
             + "; ".join(str(e) for e in checked.errors[:5]),
             field="file",
         )
+    # Every row was just checked by `point_problems`, the rules `check_point` applies to one
+    # point: checking 50,000 rows a second time here cost a fifth of the apply.
     measures = {m.pk: m for m in _measures_by_name(event).values()}
     created = updated = 0
     with organisation_scope(event.organisation):
@@ -334,20 +336,6 @@ def data_import_apply(
             to_create, to_update = [], []
             for row in batch:
                 measure = measures[row.measure_pk]
-                try:  # checked by `check_rows` already: the last line of defence
-                    check_point(
-                        measure,
-                        row.period,
-                        row.value,
-                        row.numerator,
-                        row.denominator,
-                        note=row.note or "",
-                    )
-                except DomainError as error:
-                    raise DomainError(
-                        f"Row {row.row}, {error.field}: {error.message} Nothing was imported.",
-                        field="file",
-                    ) from error
                 proportion = measure.is_proportion
                 values = {
                     "value": None if proportion else row.value,

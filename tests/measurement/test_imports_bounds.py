@@ -105,13 +105,41 @@ def test_cells_far_right_and_rows_far_below_cost_what_the_file_holds_not_what_it
     assert {e.column for e in result.errors} >= {"row", "period", "value"}
 
 
-def test_problems_beyond_the_first_thousand_are_counted_not_kept():
+def test_the_check_stops_at_a_thousand_problems_and_says_where():
     body = HEADER + "".join(f"Nothing,2026-03-02,{i},,,\n" for i in range(1500))
     rows = imports.read_rows("x.csv", body.encode())
     result = imports.check_rows(rows, MEASURES, max_rows=2000, limits=LIMITS, note_max=NOTE_MAX)
-    assert len(result.errors) == imports.ERRORS_KEPT == 1000
-    assert result.error_count == 1500 and result.errors_not_kept == 500
-    assert not result.ok
+    assert len(result.errors) == result.error_count == imports.ERRORS_KEPT == 1000
+    assert result.stopped_at == 1002 and not result.ok
+
+
+def test_a_cell_too_long_for_any_column_is_refused_at_once_and_not_quoted_back():
+    huge = "x" * 5000
+    result = check(HEADER + f"{huge},{huge},{huge},,,{huge}\n")
+    assert [(e.column, e.message) for e in result.errors] == [
+        (column, "This cell is over 1,000 characters long.")
+        for column in ("measure", "period", "value", "note")
+    ]
+    named = check(HEADER + f"{'y' * 900},2026-03-02,4,,,\n")
+    assert named.errors[0].message == f"No measure called '{'y' * 59}\u2026' in this Always Event."
+
+
+def test_the_row_limit_counts_the_rows_checked():
+    body = HEADER + "".join("Waiting time,2026-03-02,1,,,\n" for _ in range(5))
+    result = imports.check_rows(
+        imports.read_rows("x.csv", body.encode()),
+        MEASURES,
+        max_rows=3,
+        limits=LIMITS,
+        note_max=NOTE_MAX,
+    )
+    assert result.total == 3
+    assert str(result.errors[-1]) == "Row 5, file: Files are limited to 3 rows."
+
+
+def test_a_cell_over_the_csv_limit_is_named_as_too_long():
+    with pytest.raises(imports.ImportFileError, match="Line 2 holds a cell of more than 131,072"):
+        check(HEADER + "x" * 200_000 + ",2026-03-02,1\n")
 
 
 def test_the_sheet_is_read_gap_free_with_the_row_numbers_people_see():
