@@ -139,7 +139,7 @@ def _measure_evidence(measure: Any) -> MeasureEvidence:
     points = measure_points(measure=measure)
     phases = measure_phases(measure=measure)
     annotations = testing_selectors.pdsa_annotations(measure)
-    context = measure_chart_context(measure, points, phases, annotations)
+    context = measure_chart_context(measure, points, phases, annotations, interactive=False)
     chart, view = context["chart"], context["analysis"]
     gap = _definition_gap(measure)
     return MeasureEvidence(

@@ -146,8 +146,11 @@ def measure_chart_context(
     points: list[Any],
     phases: list[Any],
     annotations: list[tuple[dt.date, str]] | None = None,
+    *,
+    interactive: bool = True,
 ) -> dict[str, Any]:
-    """The chart, the analysis in words and the data table (newest first) of a measure."""
+    """The chart, the analysis in words and the data table (newest first) of a measure.
+    `interactive`: each point is a tab stop with its value (pages); off for reports and PDFs."""
     if not points:
         return {"chart": None, "analysis": None, "table": []}
     values = [float(p.plotted) for p in points]
@@ -181,6 +184,7 @@ def measure_chart_context(
         annotations=[(i, f"{n}. {text}") for n, (i, text) in enumerate(marked, start=1)],
         y_label=unit,
         y_floor=0.0 if min(values) >= 0 else None,
+        interactive=interactive,
     )
     chart = Chart(
         title=spec.title,

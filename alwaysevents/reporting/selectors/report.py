@@ -273,7 +273,9 @@ def _unique_ids(svg: str, suffix: str) -> str:
 
 def _measure_section(data: Any, suffix: str) -> MeasureSection:
     measure = data.measure
-    context = measure_chart_context(measure, data.points, data.phases, data.annotations)
+    context = measure_chart_context(
+        measure, data.points, data.phases, data.annotations, interactive=False
+    )
     chart, analysis = context["chart"], context["analysis"]
     unit = "%" if measure.is_proportion or measure.unit.strip() == "%" else ""
     unit = unit or (f" {measure.unit.strip()}" if measure.unit.strip() else "")
