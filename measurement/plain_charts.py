@@ -9,12 +9,13 @@ number of measures. Registered into `programmes.plain_charts` by `MeasurementCon
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from measurement.charts import analyse_points, period_label
+from measurement.charts import analyse_points, period_label, read_points
 from measurement.models import DataPoint, Measure, Phase
-from measurement.spc import Variation
+from measurement.spc import Icon, Variation
 from measurement.svg import ChartSpec, PointMark, render
 from programmes.plain_charts import PlainChart
 
@@ -23,6 +24,15 @@ if TYPE_CHECKING:
 
 # Fewer results than this: too early to say whether things are changing.
 ENOUGH_POINTS = 6
+
+
+@dataclass(frozen=True)
+class PlainChartWithIcons(PlainChart):
+    """A plain chart with the measure's Making Data Count icons, read as on the team's pages
+    (`read_points`), shown with their words above the chart."""
+
+    icons: tuple[Icon, ...] = ()
+
 
 NATURE_CAPTIONS = {
     "improvement": "Getting better",
@@ -103,12 +113,13 @@ def _chart(measure: Measure, points: list[DataPoint], phases: list[Phase]) -> Pl
     rows = tuple(
         (period_label(measure, p.period), _number(p.plotted or 0, unit)) for p in reversed(points)
     )
-    return PlainChart(
+    return PlainChartWithIcons(
         title=measure.name,
         caption=caption,
         explanation=" ".join(s for s in sentences if s),
         svg=render(spec),
         rows=rows,
+        icons=tuple(read_points(measure, points, analysis).icons),
     )
 
 

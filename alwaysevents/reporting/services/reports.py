@@ -28,6 +28,7 @@ from alwaysevents.reporting.models import NotificationKind, SponsorReport
 from alwaysevents.reporting.selectors.report import period_bounds, report_content
 from alwaysevents.reporting.services.delivery import absolute_url, notification_send
 from alwaysevents.tenancy.scope import across_organisations, organisation_scope
+from measurement import icons
 from programmes.models import Membership, Role
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def sponsor_report_generate(*, membership: Membership, period: str) -> SponsorRe
                 "change": e.score_change_text,
                 "cycles": len(e.cycles),
                 "measures": [
-                    {"name": m.name, "icons": [[i.label, i.colour] for i in m.icons]}
+                    {"name": m.name, "icons": [icons.stored(i) for i in m.icons]}
                     for m in e.measures
                 ],
                 "challenges": [[c.area, c.text] for c in e.challenges],
