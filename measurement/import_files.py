@@ -16,7 +16,10 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from measurement.xlsx_reader import Book, SheetPart
 
 COLUMNS = ("measure", "period", "value", "numerator", "denominator", "note")
 REQUIRED = ("measure", "period")
@@ -175,7 +178,8 @@ def _csv_rows(text: str, notices: list[str]) -> Iterator[tuple[int, dict[str, st
 
 
 def _sheet(workbook: Any, notices: list[str]) -> Any:
-    """The first visible sheet: a hidden sheet (old figures, a lookup list) is never read."""
+    """The first visible sheet: a hidden sheet (old figures, a lookup list) is never read.
+    `workbook.worksheets` lists the sheets (`xlsx_reader.SheetPart`: title, sheet_state)."""
     visible = [s for s in workbook.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
     if not visible:
         raise ImportFileError("This workbook has no visible sheet to read.")
@@ -194,10 +198,10 @@ def _sheet(workbook: Any, notices: list[str]) -> Any:
     return sheet
 
 
-#: Errors openpyxl and the XML and zip readers beneath it raise on a damaged workbook, read row
-#: by row: any of them means the file cannot be read, never a crash.
+#: Errors openpyxl, the XML and zip readers beneath it and `xlsx_reader` raise on a damaged
+#: workbook, read row by row: any of them means the file cannot be read, never a crash.
 BROKEN_XLSX: tuple[type[BaseException], ...] = (
-    SyntaxError,  # the sheet's XML (ParseError)
+    SyntaxError,  # the XML of a part openpyxl reads (ParseError)
     ValueError,
     KeyError,
     IndexError,  # a shared string or a style the file does not hold
@@ -241,67 +245,63 @@ def _check_zip(content: bytes) -> None:
 
 
 def _xlsx_rows(content: bytes, notices: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
     _check_zip(content)
+    book = _open_workbook(content)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except BROKEN_XLSX as exc:
-        raise ImportFileError(CANNOT_READ_XLSX) from exc
-    try:
-        sheet = _sheet(workbook, notices)
-        rows = _sheet_cells(workbook, sheet)
+        sheet = _sheet(book, notices)
+        rows = _sheet_cells(book, sheet)
         first = next(rows, None)
         if first is None:
             raise ImportFileError("The file is empty.")
-        width = max(first[1], default=0)
-        header = _header([_xlsx_value(sheet, first[1].get(c)) for c in range(1, width + 1)])
+        cells = first[1]
+        header = _header([cells.get(c) for c in range(1, max(cells, default=0) + 1)])
         header_notices(header, notices)
+        width = len(header)  # the columns the first row names, up to its last filled cell
+        columns = list(enumerate(header, start=1))
         for number, cells in rows:
-            if not any(v not in (None, "") for v in cells.values()):
+            for v in cells.values():
+                if _filled(v):
+                    break
+            else:  # no cell, or only empty ones (a cell formatted but left empty)
                 continue
             row = {
-                h: _cell_text(_xlsx_value(sheet, cells.get(i + 1))) for i, h in enumerate(header)
+                h: v.strip() if type(v := cells.get(c)) is str else _cell_text(v)
+                for c, h in columns
             }
-            extra = [c for c, v in cells.items() if c > width and v not in (None, "")]
-            if extra:
-                row[EXTRA] = (
-                    f"This row has a cell in column {_column_letter(min(extra))} but the first "
-                    f"row names {width} columns."
-                )
+            if max(cells) > width:
+                extra = [c for c, v in cells.items() if c > width and _filled(v)]
+                if extra:
+                    row[EXTRA] = (
+                        f"This row has a cell in column {_column_letter(min(extra))} but the "
+                        f"first row names {width} columns."
+                    )
             yield number, row
     except ImportFileError:
         raise
     except BROKEN_XLSX as exc:
         raise ImportFileError(CANNOT_READ_XLSX) from exc
     finally:
-        workbook.close()
+        book.close()
 
 
-def _sheet_cells(workbook: Any, sheet: Any) -> Iterator[tuple[int, dict[int, dict[str, Any]]]]:
-    """Each stored row of a read-only sheet as (row number, {column number: cell}), as the file
-    holds it: every row whatever size the sheet declares, and no empty cells filled in, so a cell
-    far to the right or a row far below costs nothing (openpyxl's iter_rows fills both gaps)."""
-    from openpyxl.worksheet._reader import WorkSheetParser
+def _open_workbook(content: bytes) -> Book:
+    """The workbook's sheets, shared strings and styles (`xlsx_reader.Book`), read by openpyxl."""
+    from measurement import xlsx_reader
 
-    with sheet._get_source() as source:  # private: openpyxl has no public gap-free row reader
-        parser = WorkSheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        last = 0
-        for number, cells in parser.parse():
-            if not last < number <= MAX_ROW:  # a damaged sheet: rows nobody could find
-                raise ImportFileError(
-                    f"This Excel file cannot be read: its rows are out of order (row {number} "
-                    f"after row {last}). Save it again as .xlsx."
-                )
-            last = number
-            yield number, {cell["column"]: cell for cell in cells}
+    try:
+        return xlsx_reader.open_book(content)
+    except BROKEN_XLSX as exc:
+        raise ImportFileError(CANNOT_READ_XLSX) from exc
+
+
+def _sheet_cells(book: Book, sheet: SheetPart) -> Iterator[tuple[int, dict[int, Any]]]:
+    """Each stored row of a sheet as (row number, {column number: value}), as the file holds it:
+    every row whatever size the sheet declares, and no empty cells filled in, so a cell far to the
+    right or a row far below costs nothing; a value as the person sees it (a cell shown as 45%
+    holds 0.45, and means 45; a date-formatted number is a date). See `xlsx_reader`."""
+    from measurement import xlsx_reader
+
+    return xlsx_reader.sheet_cells(book, sheet)
 
 
 MAX_ROW = 1_048_576  # the last row of an Excel sheet
@@ -313,31 +313,21 @@ def _column_letter(column: int) -> str:
     return get_column_letter(column)
 
 
-def _xlsx_value(sheet: Any, cell: dict[str, Any] | None) -> Any:
-    """A cell's value as the person sees it: a cell shown as 45% holds 0.45, and means 45."""
-    if cell is None:
-        return None
-    from openpyxl.cell.read_only import ReadOnlyCell
-
-    value = cell["value"]
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number_format = ReadOnlyCell(sheet, **cell).number_format or ""
-        if "%" in number_format:
-            return Decimal(format(value, ".15g")) * 100  # as Excel shows it, then as a percentage
-    return value
-
-
 def _cell_text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return value.strip()
     if value is None:
         return ""
+    if kind is int:
+        return str(value)
+    if kind is float:
+        # as Excel shows it: 0.1 + 0.2 is 0.3, not 0.30000000000000004
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    if isinstance(value, float):
-        return format(value, ".15g")  # as Excel shows it: 0.1 + 0.2 is 0.3, not 0.30000000000000004
     return str(value).strip()
