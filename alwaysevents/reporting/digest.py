@@ -97,8 +97,8 @@ def limits_to_recalculate_lines(
                 found[event_id].append(
                     f"Waiting for the team lead: “{item.measure.name}” has changed since "
                     f"{_day(start)} ({suggestion.points} results in a row {suggestion.side} the "
-                    f"{'median' if item.measure.chart_type == 'run' else 'average'}). Recalculate its limits from the change, or keep them, on the "
-                    "measure's page."
+                    f"{'median' if item.measure.chart_type == 'run' else 'average'}). "
+                    "Recalculate its limits from the change, or keep them, on the measure's page."
                 )
     return found
 

@@ -50,6 +50,8 @@ TEMPLATES = (
     "reporting/dashboard_pages.html",
     "reporting/dashboard_needing_you.html",
     "reporting/dashboard_comment_form.html",
+    "measurement/_mdc_icon.html",
+    "measurement/_mdc_key.html",
 )
 COMMENT_MARK = re.compile(r"<!--ae:comment:(\d+)-->")
 #: Stands for the CSRF token in the cached comment forms; replaced in each response.
