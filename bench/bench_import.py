@@ -374,6 +374,49 @@ def _xfd(path: Path, rows: int) -> None:
     _write_xlsx(path, sheet())
 
 
+def _wide(path: Path, rows: int, columns: int) -> None:
+    """A sheet of `rows` rows of `columns` filled cells: a measure, a period, a value, then
+    numbers (as a survey tool's export with many questions)."""
+    numbers = random.Random(14)
+
+    def sheet() -> Iterator[bytes]:
+        yield SHEET_HEAD + HEADER_ROW
+        for number in range(2, rows + 2):
+            extra = "".join(f"<c><v>{numbers.randrange(1000)}</v></c>" for _ in range(columns - 3))
+            yield (
+                _row(number, MEASURE_NAME.format(0), _period(number), str(number % 100))[:-6]
+                + extra.encode()
+                + b"</row>"
+            )
+        yield SHEET_TAIL
+
+    _write_xlsx(path, sheet(), level=9)
+
+
+def _empty_cells(path: Path, rows: int) -> None:
+    """`rows` rows of 1,000 empty cells, each with a reference and a style that vary, so the
+    sheet compresses about 5 to 1 (a zip of one repeated cell would be refused unread)."""
+    from openpyxl.utils import get_column_letter
+
+    styles = random.Random(15)
+    letters = [get_column_letter(column) for column in range(1, 1_001)]
+
+    def sheet() -> Iterator[bytes]:
+        yield SHEET_HEAD + HEADER_ROW
+        for number in range(2, rows + 2):
+            yield (
+                f'<row r="{number}">'.encode()
+                + b"".join(
+                    f'<c r="{letter}{number}" s="{styles.randrange(99_999)}"/>'.encode()
+                    for letter in letters
+                )
+                + b"</row>"
+            )
+        yield SHEET_TAIL
+
+    _write_xlsx(path, sheet(), level=9)
+
+
 def _shared_string(path: Path, size: int, cells: int) -> None:
     """One shared string of `size` random letters (it hardly compresses, so no zip rule refuses
     it), used as the measure name of `cells` rows."""
@@ -482,6 +525,16 @@ def hostile_corpus(directory: Path, valid_csv: bytes) -> list[tuple[str, Path]]:
                 + SHEET_TAIL
             ],
         ),
+    )
+    add(
+        "a wide sheet: 40,000 rows of 50 filled columns (2,000,000 cells in under 5 MB)",
+        "wide-50.xlsx",
+        lambda path: _wide(path, 40_000, 50),
+    )
+    add(
+        "1,200,000 empty cells, each with its own reference and style",
+        "empty-cells.xlsx",
+        lambda path: _empty_cells(path, 1_200),
     )
     add(
         "a 4 MB shared string (random letters), as one row's measure",

@@ -311,3 +311,25 @@ def test_rows_are_read_as_the_sheet_is_decompressed_not_after_it_is_all_read():
     assert next(read)[0] == 2
     with pytest.raises(imports.ImportFileError, match="cannot be read"):
         list(read)
+
+
+def test_a_sheet_of_more_cells_than_any_measure_file_holds_is_refused_by_name(monkeypatch):
+    """Cells cost CPU even when empty or far to the right: a sheet holding more than
+    `CELLS_MAX` of them (empty ones too) is refused with what to do, and up to it is read."""
+    monkeypatch.setattr(xlsx_reader, "CELLS_MAX", 30)
+    row = '<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Waiting time</t></is></c><c/><c/></row>'
+    up_to = with_parts(
+        saved(Workbook()),
+        {SHEET: sheet_xml(HEADER_ROW + "".join(row.format(n=n) for n in range(2, 11)))},
+    )
+    assert [number for number, _ in cells_of(up_to)] == list(range(1, 11))  # 3 + 9 * 3 = 30
+    beyond = with_parts(
+        saved(Workbook()),
+        {SHEET: sheet_xml(HEADER_ROW + "".join(row.format(n=n) for n in range(2, 12)))},
+    )
+    with pytest.raises(imports.ImportFileError) as refused:
+        check(beyond)
+    assert str(refused.value) == (
+        "This Excel sheet holds more than 30 cells. Keep only the columns measure, period, "
+        "value, numerator, denominator and note, or split the rows into smaller files."
+    )
