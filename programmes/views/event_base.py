@@ -3,6 +3,7 @@ pages that hold several small forms."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -105,12 +106,17 @@ class ActionFormsView(EventMixin, ActionPostMixin, TemplateView):
     def build_form(self, name: str, data: Any = None) -> forms.BaseForm:
         """The action's form; bound to `data` and the request's files when posted."""
         form_class, _ = self.actions[name]
+        kwargs = self.form_kwargs(name)
+        if data is not None and "instance" in kwargs:
+            # A model form writes what it cleans onto its instance: a copy keeps a refused value
+            # from being shown elsewhere on the page as if it were saved.
+            kwargs["instance"] = copy.copy(kwargs["instance"])
         return form_class(
             data=data,
             files=self.request.FILES if data is not None else None,
             initial=self.initial(name),
             prefix=name,
-            **self.form_kwargs(name),
+            **kwargs,
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

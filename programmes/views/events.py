@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import messages
@@ -116,7 +117,7 @@ class EventUpdateView(EventMixin, ServiceFormMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.event
+        kwargs["instance"] = copy.copy(self.event)  # a refused value is never shown as saved
         return kwargs
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -139,7 +140,7 @@ class EventLeadershipView(EventMixin, ServiceFormMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.event
+        kwargs["instance"] = copy.copy(self.event)  # a refused value is never shown as saved
         return kwargs
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.contrib import messages
@@ -65,7 +66,7 @@ class _UrlObjectMixin:
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()  # type: ignore[misc]
         if self.bind_instance:
-            kwargs["instance"] = self.target
+            kwargs["instance"] = copy.copy(self.target)  # a refused value never shown as saved
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

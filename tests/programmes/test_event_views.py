@@ -226,6 +226,10 @@ def test_forms_name_what_is_wrong_and_keep_what_was_typed(event, client_for, edi
     assert "Patients get a plan." in content
     event.refresh_from_db()
     assert event.vision_statement == ""
+    # What was refused is in the box to correct, never shown as the saved vision with a
+    # partner sign-off form under it.
+    assert "ae-vision" not in content and "Record sign-off" not in content
+    assert "No partner has signed off the vision yet." in content
     response = client.post(
         url("event-statements", event),
         {
