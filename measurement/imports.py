@@ -123,9 +123,12 @@ def check_rows(
     max_rows: int,
     limits: Mapping[str, NumberLimit],
     note_max: int,
+    split_at_commas: bool = True,
 ) -> CheckResult:
     """Check every row against the event's measures (keyed by lower-case name) and the
-    columns' `limits` (value, numerator and denominator) and `note_max` (the note's length)."""
+    columns' `limits` (value, numerator and denominator) and `note_max` (the note's length).
+    `split_at_commas`: the rows come from a CSV file, where an unquoted 1,234 or a note with a
+    comma spills into the next cells (a workbook's cells are never split)."""
     result = CheckResult()
     for number, cells in rows:
         if result.full:
@@ -147,15 +150,14 @@ def check_rows(
         if problem:
             errors.append(RowError(number, "measure", problem))
         if EXTRA in cells:
-            errors.append(
-                RowError(
-                    number,
-                    "row",
-                    f"{cells[EXTRA]} Put quotes around a note that holds a comma, and write "
-                    "numbers without commas (1234, not 1,234 unquoted).",
-                )
+            advice = (
+                "Put quotes around a note that holds a comma, and write numbers without commas "
+                "(1234, not 1,234 unquoted)."
+                if split_at_commas
+                else "Give its column a heading in the first row, or empty the cell."
             )
-        split = _split_thousands(cells)
+            errors.append(RowError(number, "row", f"{cells[EXTRA]} {advice}"))
+        split = _split_thousands(cells) if split_at_commas else None
         if split:
             errors.append(RowError(number, split[0], split[1]))
         name = cells.get("measure", "")

@@ -300,6 +300,7 @@ def data_import_check(*, event: AlwaysEvent, filename: str, content: bytes) -> i
             max_rows=settings.MEASUREMENT_IMPORT_MAX_ROWS,
             limits=POINT_LIMITS,
             note_max=NOTE_MAX,
+            split_at_commas=not filename.lower().endswith(".xlsx"),
         )
         result.notices = notices
         return result

@@ -86,6 +86,7 @@ def check(content: bytes, max_rows: int = 1000) -> imports.CheckResult:
         max_rows=max_rows,
         limits=LIMITS,
         note_max=NOTE_MAX,
+        split_at_commas=False,
     )
 
 
@@ -333,3 +334,23 @@ def test_a_sheet_of_more_cells_than_any_measure_file_holds_is_refused_by_name(mo
         "This Excel sheet holds more than 30 cells. Keep only the columns measure, period, "
         "value, numerator, denominator and note, or split the rows into smaller files."
     )
+
+
+def test_a_workbooks_cells_are_never_taken_for_a_number_split_at_its_comma():
+    """A value of 2 beside a column of 109 is two cells in a workbook, never 2,109 split at its
+    comma as in a CSV file; a cell beyond the header is refused with advice for a workbook."""
+    header = f'<row r="1">{inline("A1", "measure")}{inline("B1", "period")}'
+    header += f"{inline('C1', 'value')}{inline('D1', 'beds')}</row>"
+    row = f'<row r="2">{inline("A2", "Waiting time")}{inline("B2", "2026-03-02")}'
+    row += '<c r="C2"><v>2</v></c><c r="D2"><v>109</v></c></row>'
+    result = check(workbook_with(header + row))
+    assert result.ok, result.errors
+    assert result.rows[0].value == Decimal(2)
+    beyond = row.replace("</row>", '<c r="E2"><v>5</v></c></row>').replace('r="2"', 'r="3"')
+    beyond = beyond.replace("A2", "A3").replace("B2", "B3").replace("C2", "C3")
+    beyond = beyond.replace("D2", "D3").replace("E2", "E3")
+    result = check(workbook_with(header + row + beyond))
+    assert [str(e) for e in result.errors] == [
+        "Row 3, row: This row has a cell in column E but the first row names 4 columns. Give "
+        "its column a heading in the first row, or empty the cell."
+    ]
