@@ -179,6 +179,9 @@ def describe_violations(url: str, violations: list[dict]) -> str:
         for node in violation.get("nodes", []):
             target = " ".join(str(part) for part in node.get("target", []))
             lines.append(f"    at {target}")
+            summary = " ".join(str(node.get("failureSummary", "")).split())
+            if summary:
+                lines.append(f"      {summary}")
     return "\n".join(lines)
 
 
