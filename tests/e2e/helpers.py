@@ -103,3 +103,12 @@ def read_totp_secret(page: Page) -> str:
     match = BASE32_SECRET.search(page.content())
     assert match, "No authenticator secret on the set-up page"
     return match.group(0)
+
+
+def expect_problem(page: Page, text: str | re.Pattern[str]) -> None:
+    """The NHS error pattern: the problem is listed in the summary at the top of the page, which
+    has the focus, and shown again by the field or form it is about."""
+    summary = page.locator('[data-module="nhsuk-error-summary"]')
+    expect(summary).to_contain_text(text)
+    expect(summary).to_be_focused()
+    expect(page.get_by_text(text).nth(1)).to_be_visible()

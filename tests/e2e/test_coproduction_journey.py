@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from alwaysevents.tenancy.scope import organisation_scope
 from coproduction.models import Partner
 from programmes.models import Role
-from tests.e2e.helpers import path_is, sign_in
+from tests.e2e.helpers import expect_problem, path_is, sign_in
 from tests.factories import AlwaysEventFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -98,7 +98,7 @@ def test_team_lead_coproduces_and_admin_anonymises(new_page, check_a11y, setting
     admin_page.locator("#partner-list").get_by_role("link", name="Robin Fictional").click()
     check_a11y(admin_page)
     admin_page.get_by_role("button", name="Anonymise this partner").click()
-    expect(admin_page.get_by_text("Tick the box to confirm")).to_be_visible()
+    expect_problem(admin_page, "Tick the box to confirm")
     check_a11y(admin_page)
     admin_page.get_by_label("I understand their name and contact details").check()
     admin_page.get_by_role("button", name="Anonymise this partner").click()

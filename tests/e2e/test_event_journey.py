@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from alwaysevents.tenancy.scope import organisation_scope
 from programmes.models import AlwaysEvent, Role, StageTransition
-from tests.e2e.helpers import path_is, sign_in
+from tests.e2e.helpers import expect_problem, path_is, sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -69,12 +69,12 @@ def test_team_lead_runs_an_always_event_through_its_first_stages(page: Page, che
     # Stopped by the unmet checks...
     page.get_by_role("link", name="Move to Discovering").click()
     page.get_by_role("button", name="Change the stage").click()
-    expect(page.get_by_text("Not ready for Discovering yet.")).to_be_visible()
+    expect_problem(page, "Not ready for Discovering yet.")
     check_a11y(page)
     # ...and moving on anyway needs a reason.
     page.get_by_label("Move on anyway").check()
     page.get_by_role("button", name="Change the stage").click()
-    expect(page.get_by_text("Say why you are moving on before these are done.")).to_be_visible()
+    expect_problem(page, "Say why you are moving on before these are done.")
     page.get_by_label("Reason", exact=True).fill(
         "Protected time is agreed at next week's rota meeting."
     )

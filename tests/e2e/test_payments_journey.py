@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from coproduction.models import Consent, Partner
 from programmes.models import Role
-from tests.e2e.helpers import path_is, sign_in
+from tests.e2e.helpers import expect_problem, path_is, sign_in
 from tests.factories import (
     AlwaysEventFactory,
     ConsentFactory,
@@ -124,7 +124,7 @@ def test_claim_from_receipt_to_payment(new_page, check_a11y, setting):
     check_a11y(admin_page)
     shot(admin_page, "claim-notice")
     admin_page.get_by_role("button", name="Approve claim").click()
-    expect(admin_page.get_by_text("Tick to confirm they have been given")).to_be_visible()
+    expect_problem(admin_page, "Tick to confirm they have been given")
     expect(admin_page.locator("#claim-state")).to_have_text("Submitted")
     check_a11y(admin_page)
     admin_page.get_by_label("Robin Fictional has been given the benefits-advice notice").check()

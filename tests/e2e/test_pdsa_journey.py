@@ -17,7 +17,7 @@ from alwaysevents.tenancy.scope import organisation_scope
 from measurement.models import PdsaCycle
 from programmes import services as programme_services
 from programmes.models import Role
-from tests.e2e.helpers import path_is, sign_in
+from tests.e2e.helpers import expect_problem, path_is, sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -81,7 +81,7 @@ def test_team_member_tests_a_change_with_pdsa_cycles(page: Page, check_a11y, peo
 
     # Refused Doing without a prediction; writes it; starts.
     page.get_by_role("button", name="Start doing it").click()
-    expect(page.get_by_text("Write a prediction for every question")).to_be_visible()
+    expect_problem(page, "Write a prediction for every question")
     check_a11y(page)
     page.get_by_label("Prediction for question 1").fill("Used at 4 of 5 huddles")
     page.get_by_role("button", name="Save the plan").click()

@@ -17,6 +17,7 @@ from tests.e2e.helpers import (
     TOTP_ACTIVATE_BUTTON,
     TOTP_ACTIVATE_PATH,
     enter_authenticator_code,
+    expect_problem,
     fill_sign_in_form,
     fresh_totp_code,
     path_is,
@@ -100,7 +101,7 @@ def test_wrong_password_is_refused_with_a_message(page: Page, check_a11y, organi
     fill_sign_in_form(page, user.email, "not-the-password")
 
     expect(page).to_have_url(path_is(LOGIN_PATH))
-    expect(page.get_by_text(re.compile("not correct", re.I))).to_be_visible()
+    expect_problem(page, re.compile("not correct", re.I))
     check_a11y(page)
 
 
@@ -178,7 +179,7 @@ def test_a_wrong_authenticator_code_is_refused(
     enter_authenticator_code(page, wrong)
 
     expect(page).to_have_url(path_is(MFA_AUTHENTICATE_PATH))
-    expect(page.get_by_text("Incorrect code.")).to_be_visible()
+    expect_problem(page, "Incorrect code.")
     check_a11y(page)
 
     enter_authenticator_code(page, fresh_totp_code(secret))
