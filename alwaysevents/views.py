@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,15 +23,30 @@ from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from alwaysevents.exceptions import DomainError
 
 
+def on_a_copy(form_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A model form's keyword arguments with a copy of its instance: while it validates, a model
+    form writes what was posted onto its instance, refused values too. Its copy keeps the page
+    (shown again with the errors) and the service from taking a refused value for the saved one.
+    """
+    if form_kwargs.get("instance") is not None:
+        form_kwargs["instance"] = copy.copy(form_kwargs["instance"])
+    return form_kwargs
+
+
 class ServiceFormMixin:
     """Form views whose `perform(form)` calls one service.
 
     A `DomainError` from the service becomes an error on the named field (or the whole form),
-    so the person sees what is wrong and loses nothing they typed.
+    so the person sees what is wrong and loses nothing they typed. A model form works on a copy
+    of its instance (`on_a_copy`).
     """
 
     success_message: str = ""
     request: HttpRequest
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form_class = form_class or self.get_form_class()  # type: ignore[attr-defined]
+        return form_class(**on_a_copy(self.get_form_kwargs()))  # type: ignore[attr-defined]
 
     def perform(self, form: Any) -> Any:
         raise NotImplementedError  # pragma: no cover - each view defines it

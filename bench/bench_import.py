@@ -405,10 +405,8 @@ def _wide(path: Path, rows: int, columns: int) -> None:
 def _empty_cells(path: Path, rows: int) -> None:
     """`rows` rows of 1,000 empty cells, each with a reference and a style that vary, so the
     sheet compresses about 6 to 1 (a zip of one repeated cell would be refused unread)."""
-    from openpyxl.utils import get_column_letter
-
     styles = random.Random(15)
-    letters = [get_column_letter(column) for column in range(1, 1_001)]
+    letters = [_letter(index) for index in range(1_000)]
 
     def sheet() -> Iterator[bytes]:
         yield SHEET_HEAD + HEADER_ROW

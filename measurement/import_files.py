@@ -36,16 +36,20 @@ def read_rows(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number, {column: text}) from a CSV or an xlsx file; say in `notices` what the
     person should know about how it was read (which sheet of a workbook)."""
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
+    if is_workbook(name):
         if not content.startswith(XLSX_MAGIC):
             raise ImportFileError("This file is not a real Excel (.xlsx) file.")
         yield from _xlsx_rows(content, [] if notices is None else notices)
-    elif lower.endswith(".csv"):
+    elif name.lower().endswith(".csv"):
         notices = [] if notices is None else notices
         yield from _csv_rows(_csv_text(content, notices), notices)
     else:
         raise ImportFileError("Choose a CSV (.csv) or Excel (.xlsx) file.")
+
+
+def is_workbook(name: str) -> bool:
+    """Whether a file of this name is read as an Excel workbook (else as CSV, or refused)."""
+    return name.lower().endswith(".xlsx")
 
 
 #: What people head their columns with, for the columns we read ("Notes", "Comment", ...).
@@ -163,7 +167,9 @@ def _csv_rows(text: str, notices: list[str]) -> Iterator[tuple[int, dict[str, st
             ):
                 filled = len(header) + sum(1 for c in cells[len(header) :] if c.strip())
                 row[EXTRA] = (
-                    f"This row has {filled} cells but the first row names {len(header)} columns."
+                    f"This row has {filled} cells but the first row names {len(header)} columns. "
+                    "Put quotes around a note that holds a comma, and write numbers without "
+                    "commas (1234, not 1,234 unquoted)."
                 )
             yield number, row
     except csv.Error as exc:
@@ -273,7 +279,8 @@ def _xlsx_rows(content: bytes, notices: list[str]) -> Iterator[tuple[int, dict[s
                 if extra:
                     row[EXTRA] = (
                         f"This row has a cell in column {_column_letter(min(extra))} but the "
-                        f"first row names {width} columns."
+                        f"first row names {width} columns. Give its column a heading in the "
+                        "first row, or empty the cell."
                     )
             yield number, row
     except ImportFileError:

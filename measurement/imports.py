@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from alwaysevents.input_checks import NumberLimit, text_problem
-from measurement.import_files import COLUMNS, EXTRA, ImportFileError, read_rows
+from measurement.import_files import COLUMNS, EXTRA, ImportFileError, is_workbook, read_rows
 from measurement.point_rules import (
     NUMBER_COLUMNS,
     MeasureLike,
@@ -32,6 +32,7 @@ __all__ = [
     "COLUMNS",
     "ImportFileError",
     "check_rows",
+    "is_workbook",
     "number_text_problem",
     "parse_number",
     "parse_period",
@@ -127,8 +128,8 @@ def check_rows(
 ) -> CheckResult:
     """Check every row against the event's measures (keyed by lower-case name) and the
     columns' `limits` (value, numerator and denominator) and `note_max` (the note's length).
-    `split_at_commas`: the rows come from a CSV file, where an unquoted 1,234 or a note with a
-    comma spills into the next cells (a workbook's cells are never split)."""
+    `split_at_commas`: the rows come from a CSV file, where an unquoted 1,234 spills into the
+    next cell (a workbook's cells are never split: `import_files.is_workbook`)."""
     result = CheckResult()
     for number, cells in rows:
         if result.full:
@@ -149,14 +150,8 @@ def check_rows(
         problem = text_problem(cells.get("measure", ""))
         if problem:
             errors.append(RowError(number, "measure", problem))
-        if EXTRA in cells:
-            advice = (
-                "Put quotes around a note that holds a comma, and write numbers without commas "
-                "(1234, not 1,234 unquoted)."
-                if split_at_commas
-                else "Give its column a heading in the first row, or empty the cell."
-            )
-            errors.append(RowError(number, "row", f"{cells[EXTRA]} {advice}"))
+        if EXTRA in cells:  # the reader says why, in the words of its kind of file
+            errors.append(RowError(number, "row", cells[EXTRA]))
         split = _split_thousands(cells) if split_at_commas else None
         if split:
             errors.append(RowError(number, split[0], split[1]))

@@ -300,7 +300,7 @@ def data_import_check(*, event: AlwaysEvent, filename: str, content: bytes) -> i
             max_rows=settings.MEASUREMENT_IMPORT_MAX_ROWS,
             limits=POINT_LIMITS,
             note_max=NOTE_MAX,
-            split_at_commas=not filename.lower().endswith(".xlsx"),
+            split_at_commas=not imports.is_workbook(filename),
         )
         result.notices = notices
         return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import secrets
 from pathlib import Path
@@ -240,10 +239,9 @@ class MeasureUpdateView(MeasureMixin, ServiceFormMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs.pop("organisation", None)
-        # The form edits a copy: a model form writes what was posted into its instance while it
-        # validates, and the service must compare the change with the measure as it is (the
-        # frequency cannot change once data is entered), as must the page shown again.
-        kwargs["instance"] = copy.copy(self.measure)
+        # The form edits a copy (ServiceFormMixin): the service compares the change with the
+        # measure as it is (the frequency cannot change once data is entered).
+        kwargs["instance"] = self.measure
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

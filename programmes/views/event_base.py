@@ -3,7 +3,6 @@ pages that hold several small forms."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
-from alwaysevents.views import ActionPostMixin
+from alwaysevents.views import ActionPostMixin, on_a_copy
 from programmes import permissions, selectors
 from programmes.models import AlwaysEvent, Membership
 
@@ -106,17 +105,12 @@ class ActionFormsView(EventMixin, ActionPostMixin, TemplateView):
     def build_form(self, name: str, data: Any = None) -> forms.BaseForm:
         """The action's form; bound to `data` and the request's files when posted."""
         form_class, _ = self.actions[name]
-        kwargs = self.form_kwargs(name)
-        if data is not None and "instance" in kwargs:
-            # A model form writes what it cleans onto its instance: a copy keeps a refused value
-            # from being shown elsewhere on the page as if it were saved.
-            kwargs["instance"] = copy.copy(kwargs["instance"])
         return form_class(
             data=data,
             files=self.request.FILES if data is not None else None,
             initial=self.initial(name),
             prefix=name,
-            **kwargs,
+            **on_a_copy(self.form_kwargs(name)),
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.contrib import messages
@@ -66,7 +65,7 @@ class _UrlObjectMixin:
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()  # type: ignore[misc]
         if self.bind_instance:
-            kwargs["instance"] = copy.copy(self.target)  # a refused value never shown as saved
+            kwargs["instance"] = self.target
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
