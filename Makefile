@@ -36,12 +36,26 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The stylesheet and scripts: NHS.UK frontend's Sass with ours (frontend/), built into build/static/,
+# which Django's staticfiles serves (whitenoise in production). Nothing is fetched from a CDN.
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+build/static/.built: node_modules/.installed $(shell find frontend -name '*.scss')
+	@rm -rf build/static && mkdir -p build/static/css build/static/nhsuk
+	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules --quiet-deps \
+		frontend/app.scss build/static/css/app.css
+	cp -r $(NHSUK)/assets build/static/nhsuk/assets
+	cp $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map build/static/nhsuk/
+	@touch $@
+
+.PHONY: assets
+assets: build/static/.built ## Build the stylesheet (NHS.UK frontend and frontend/*.scss) into build/static/.
+
 var/local.env:
 	@mkdir -p var
 	@printf '# Development defaults for this checkout; the environment overrides them.\nDEBUG=true\n' > $@
 
 .PHONY: install
-install: $(VENV)/.installed node_modules/.installed var/local.env ## Create .venv, install from the lock files, write var/local.env.
+install: $(VENV)/.installed node_modules/.installed build/static/.built var/local.env ## Create .venv, install from the lock files, write var/local.env.
 
 .PHONY: lock
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network).

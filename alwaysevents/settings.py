@@ -109,7 +109,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "crispy_forms",
-    "crispy_bootstrap5",
     "django_celery_beat",
     "alwaysevents.accounts",
     "alwaysevents.reporting",
@@ -266,7 +265,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    BASE_DIR / "build" / "static",  # NHS.UK frontend and our Sass, built by `make assets`
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -280,8 +279,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Our own crispy template pack (templates/nhsuk/): every form renders NHS.UK frontend fields.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
+CRISPY_TEMPLATE_PACK = "nhsuk"
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost//")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("alwaysevents.api.urls")),
+    path("account/", views.AccountView.as_view(), name="account-home"),
     path("account/tokens/", include("alwaysevents.api.tokens_urls")),
     path("", include("programmes.urls")),
     path("", include("measurement.urls")),

@@ -18,7 +18,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views import View
-from django.views.generic.base import ContextMixin, TemplateResponseMixin
+from django.views.generic.base import ContextMixin, TemplateResponseMixin, TemplateView
 
 from alwaysevents.exceptions import DomainError
 
@@ -133,6 +133,12 @@ class HomeView(View):
                 return redirect("reporting:dashboard", org_slug=chosen.organisation.slug)
             return redirect("programmes:organisation-home", org_slug=chosen.organisation.slug)
         return render(request, "home_no_organisation.html")
+
+
+class AccountView(TemplateView):
+    """Your account: the organisations you belong to (to change between them) and your settings."""
+
+    template_name = "account/home.html"
 
 
 def _error_page(template: str, status: int, request: HttpRequest | None = None) -> HttpResponse:
