@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 import warnings
@@ -51,15 +52,22 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 
 def sign_out(page: Page, check_a11y: Callable[[Page], None] | None = None) -> None:
-    """Sign out through the account menu and allauth's confirmation page."""
-    page.locator("#account-menu").click()
-    page.get_by_role("link", name=SIGN_OUT).click()
+    """Sign out through the header's link and allauth's confirmation page."""
+    page.get_by_role("navigation", name="Account").get_by_role("link", name=SIGN_OUT).click()
     confirm = page.get_by_role("button", name=SIGN_OUT)
     expect(confirm).to_be_visible()
     if check_a11y:
         check_a11y(page)
     confirm.click()
     expect(page).to_have_url(path_is(LOGIN_PATH))
+
+
+def fill_date(page: Page, legend: str | re.Pattern[str], day: datetime.date) -> None:
+    """Type a date into the NHS date input (day, month and year boxes) named by its legend."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
 
 
 def totp_code(secret: str, at: float | None = None) -> str:

@@ -195,8 +195,8 @@ def test_an_existing_member_elsewhere_signs_in_and_accepts(
     expect(page).to_have_url(link)
     accept_invitation(page, check_a11y, "executive sponsor")
 
-    switcher = page.locator("#org-switcher")
-    switcher.click()
-    menu = page.locator("[aria-labelledby='org-switcher']")
+    page.locator("#org-switcher").click()
+    expect(page.get_by_role("heading", name="Your organisations")).to_be_visible()
+    menu = page.locator("main")
     expect(menu.get_by_role("link", name=re.compile(ORG_NAME))).to_be_visible()
     expect(menu.get_by_role("link", name=re.compile("Riverside Trust"))).to_be_visible()
