@@ -74,10 +74,6 @@ class DateParts(forms.MultiWidget):
 
 
 class DatePartsField(forms.DateField):
-    """A `DateField` with the three boxes and messages in plain words."""
+    """A `DateField` drawn as three boxes; its messages name it (alwaysevents.form_messages)."""
 
     widget = DateParts
-    default_error_messages = {
-        "invalid": "Enter a real date, with the day, month and year as numbers, like 27 3 2026.",
-        "required": "Enter the date.",
-    }

@@ -4,12 +4,13 @@ from typing import Any
 
 from django import forms
 
+from alwaysevents.form_messages import PlainForm
 from programmes.models import Organisation
 
 EXPIRY_CHOICES = [(30, "30 days"), (90, "90 days"), (180, "6 months"), (365, "1 year")]
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(PlainForm):
     name = forms.CharField(
         max_length=100, help_text="What will use it, for example: Power BI refresh, survey tool."
     )

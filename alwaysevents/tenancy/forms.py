@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.forms.models import ModelFormMetaclass
 
+from alwaysevents.form_messages import PlainForm, PlainMessagesMixin
 from alwaysevents.tenancy.models import OrganisationOwned
 
 
@@ -56,7 +57,7 @@ def narrow_choices(fields: dict[str, forms.Field], organisation: Any) -> None:
             ).distinct()
 
 
-class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
+class ScopedModelForm(PlainMessagesMixin, forms.ModelForm, metaclass=ScopedModelFormMetaclass):
     """A ModelForm that takes `organisation=` and offers only that organisation's rows.
 
     Choices for organisation-owned models are narrowed to the organisation; choices of people
@@ -69,7 +70,7 @@ class ScopedModelForm(forms.ModelForm, metaclass=ScopedModelFormMetaclass):
         narrow_choices(self.fields, organisation)
 
 
-class ScopedForm(forms.Form):
+class ScopedForm(PlainForm):
     """A plain Form with the same narrowing as `ScopedModelForm`.
 
     Declare relation fields with `queryset=Model.objects.none()`; the organisation's rows are

@@ -1,5 +1,8 @@
 // Starts NHS.UK frontend's components on every page (header menu, error summary, character
-// counts, skip link, buttons). The module is copied from the npm package by `make assets`.
+// counts, skip link, buttons), copied from the npm package by `make assets`, and keeps typed
+// input on pages of several forms (keep-input.mjs).
 import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
+import { keepInput } from "./keep-input.mjs";
 
 initAll();
+keepInput();
