@@ -25,7 +25,7 @@ class DateParts(forms.MultiWidget):
     # The boxes' ids are `<id>_0`, `<id>_1` and `<id>_2`: the error summary links to the day.
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        boxes = {
+        boxes: dict[str, forms.Widget | type[forms.Widget]] = {
             suffix: forms.TextInput(
                 attrs={
                     "inputmode": "numeric",

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
+from alwaysevents.date_widget import DatePartsField
 from alwaysevents.validators import column_decimal_field
 from coproduction.models import (
     AccessNeed,
@@ -24,8 +25,6 @@ from coproduction.models import (
 from coproduction.selectors.partners import PartnerRow
 from programmes.models import MAIN_PATH, Stage
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 # The ladder of co-production (Think Local Act Personal), each rung in plain words.
 RUNG_EXPLANATIONS = {
     1: "Coercion: people attend, but have no say in what happens.",
@@ -39,11 +38,11 @@ RUNG_EXPLANATIONS = {
 
 
 def access_flagged(name: str, has_access_needs: bool) -> str:
-    """A partner's name for a checkbox label, with the access-needs badge when they have any."""
+    """A partner's name for a checkbox label, with the access-needs tag when they have any."""
     if not has_access_needs:
         return name
     return format_html(
-        '{} <span class="badge text-bg-warning">Access needs</span>',
+        '{} <strong class="nhsuk-tag nhsuk-tag--yellow">Access needs</strong>',
         name,
     )
 
@@ -83,7 +82,7 @@ class PartnerForm(forms.Form):
 
 class InsightForm(forms.Form):
     source = forms.ChoiceField(choices=Insight.Source.choices)
-    gathered_on = forms.DateField(label="Date heard", widget=DATE)
+    gathered_on = DatePartsField(label="Date heard")
     theme = forms.CharField(max_length=120, help_text="A few words, for example: knowing the plan.")
     quote = forms.CharField(
         label="What was said (anonymised)",
@@ -95,7 +94,7 @@ class InsightForm(forms.Form):
 class ActivityForm(forms.Form):
     title = forms.CharField(max_length=200)
     type = forms.ChoiceField(label="Kind of activity", choices=InvolvementActivity.Type.choices)
-    held_on = forms.DateField(label="Date", widget=DATE)
+    held_on = DatePartsField(label="Date")
     stage = forms.ChoiceField(
         label="Stage of the Always Event",
         choices=[(stage, Stage(stage).label) for stage in MAIN_PATH],
@@ -168,7 +167,7 @@ class AnonymiseForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
-    signed_on = forms.DateField(label="Date they signed it off", widget=DATE)
+    signed_on = DatePartsField(label="Date they signed it off")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,9 +186,8 @@ class PaymentRateForm(forms.Form):
         help_text="A few words, for example: attendance, half day, full day.",
     )
     amount = column_decimal_field(PaymentRate, "amount", label="Amount (£)", min_value=0)
-    effective_from = forms.DateField(
+    effective_from = DatePartsField(
         label="From",
-        widget=DATE,
         help_text="The rate applies from this date; an earlier rate for the level stops then.",
     )
 
@@ -206,23 +204,23 @@ class PaymentSettingsForm(forms.Form):
 
 class ClaimForm(forms.Form):
     partner = forms.TypedChoiceField(label="Partner", coerce=int, choices=[])
-    kind = forms.ChoiceField(label="What the claim is for", choices=[("", "Choose…")])
+    kind = forms.ChoiceField(label="What the claim is for", choices=[("", "Choose one")])
     amount = column_decimal_field(Claim, "amount", label="Amount (£)", min_value=Decimal("0.01"))
     activity = forms.TypedChoiceField(
-        label="Activity it is for (optional)",
+        label="Activity it is for",
         coerce=int,
         empty_value=None,
         choices=[],
         required=False,
     )
     description = forms.CharField(
-        label="Details (optional)",
+        label="Details",
         max_length=300,
         required=False,
         help_text="For example: bus fare to and from the workshop.",
     )
     receipt = forms.FileField(
-        label="Receipt (optional)",
+        label="Receipt",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": RECEIPT_ACCEPT}),
         help_text="A PDF, PNG or JPEG file of up to 10 MB. A photo or scan is fine.",
@@ -236,10 +234,10 @@ class ClaimForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = [("", "Choose…")] + [  # type: ignore[attr-defined]
+        self.fields["partner"].choices = [("", "Choose a partner")] + [  # type: ignore[attr-defined]
             (row.partner_id, row.name) for row in partners
         ]
-        self.fields["kind"].choices = [("", "Choose…"), *Claim.Kind.choices]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", "Choose one"), *Claim.Kind.choices]  # type: ignore[attr-defined]
         self.fields["activity"].choices = [("", "None"), *activities]  # type: ignore[attr-defined]
 
 
@@ -248,7 +246,7 @@ class EditClaimForm(forms.Form):
 
     kind = forms.ChoiceField(label="What the claim is for", choices=Claim.Kind.choices)
     amount = column_decimal_field(Claim, "amount", label="Amount (£)", min_value=Decimal("0.01"))
-    description = forms.CharField(label="Details (optional)", max_length=300, required=False)
+    description = forms.CharField(label="Details", max_length=300, required=False)
 
 
 class ReceiptForm(forms.Form):

@@ -21,7 +21,7 @@ class OwnDetailsForm(forms.Form):
         help_text="Tick any that apply. The team will plan for them.",
     )
     access_needs_other = forms.CharField(
-        label="Anything else we should know (optional)",
+        label="Anything else we should know",
         max_length=300,
         required=False,
         help_text="For example: I need breaks every hour.",

@@ -292,6 +292,7 @@ def test_partner_reaches_only_the_partner_pages(
         path = path.replace("<int:partner_pk>", str(someone_else.pk))
         path = path.replace("<int:pk>", str(event.pk))
         path = re.sub(r"<int:\w+>", "1", path)
+        path = re.sub(r"<slug:\w+>", "any", path)
         assert "<" not in path, f"add a value for {path}"
         if route.startswith(f"{ORG_PREFIX}me/"):
             assert client.get(path).status_code == 200, path
@@ -697,12 +698,12 @@ def test_a_waiting_partner_invitation_shows_their_access_needs_flag(
     people = reverse("programmes:membership-list", kwargs={"org_slug": event.organisation.slug})
     with django_capture_on_commit_callbacks(execute=True):
         client_for(editor).post(invite_url(event, partner))
-    row = re.search(r"<td>pat@example.org(.*?)</td>", client_for(org_admin).get(people).text)
+    row = re.search(r"pat@example\.org(.*?)</td>", client_for(org_admin).get(people).text)
     assert row is not None and "Access needs" not in row.group(1)
 
     partner.access_needs_other = "Needs the agenda a week ahead"
     partner.save()
-    row = re.search(r"<td>pat@example.org(.*?)</td>", client_for(org_admin).get(people).text)
+    row = re.search(r"pat@example\.org(.*?)</td>", client_for(org_admin).get(people).text)
     assert row is not None and "Access needs" in row.group(1)
 
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from alwaysevents.tenancy.scope import organisation_scope
 from coproduction.models import Partner
 from programmes.models import Role
-from tests.e2e.helpers import expect_problem, path_is, sign_in
+from tests.e2e.helpers import expect_problem, fill_date, path_is, sign_in
 from tests.factories import AlwaysEventFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -73,7 +73,7 @@ def test_team_lead_coproduces_and_admin_anonymises(new_page, check_a11y, setting
     page.get_by_role("link", name="Back to co-production").click()
     page.get_by_label("Title").fill("Co-design workshop")
     page.get_by_label("Kind of activity").select_option("workshop")
-    page.locator("#id_activity-held_on").fill(timezone.localdate().isoformat())
+    fill_date(page, re.compile(r"^Date$"), timezone.localdate())
     page.get_by_label("Stage of the Always Event").select_option("co_designing")
     page.get_by_label(re.compile(r"6\. Co-design: partners")).check()
     page.get_by_label("Hours").fill("2")
@@ -83,7 +83,7 @@ def test_team_lead_coproduces_and_admin_anonymises(new_page, check_a11y, setting
     expect(page.get_by_text("Co-design workshop is recorded.")).to_be_visible()
     expect(page.locator("#highest-rung")).to_contain_text("6. Co-design (6 of 7)")
     expect(page.locator("#partner-share")).to_contain_text("50% partners (1 of 2)")
-    table = page.locator("#activity-table")
+    table = page.locator("#activity-list")
     expect(table.get_by_text("Robin Fictional")).to_be_visible()
     expect(table.get_by_text("Access needs")).to_be_visible()
     check_a11y(page)

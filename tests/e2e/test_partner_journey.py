@@ -153,7 +153,7 @@ def test_team_lead_invites_a_partner_who_signs_off_gives_feedback_and_withdraws_
     screenshot(page, "event")
 
     # They withdraw their consent to being quoted.
-    page.get_by_role("navigation", name="Main").get_by_role(
+    page.get_by_role("navigation", name="Menu").get_by_role(
         "link", name="My details and consent"
     ).click()
     expect(page).to_have_url(path_is("/o/northfield/me/details/"))
