@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest
 
+from alwaysevents.form_messages import PlainForm
 
-class SignupForm(forms.Form):
+
+class SignupForm(PlainForm):
     """Extra fields of allauth's sign-up form: people are shown by name, not email address."""
 
     full_name = forms.CharField(

@@ -34,7 +34,7 @@ def shot(page: Page, name: str) -> None:
 def test_new_user_pushes_data_with_a_token_and_sees_the_chart(page: Page, check_a11y, setting):
     organisation, nurse, event = setting
     sign_in(page, nurse.email)
-    page.get_by_role("button", name="Nia Nurse").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Nia Nurse").click()
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
     check_a11y(page)
@@ -62,6 +62,7 @@ def test_new_user_pushes_data_with_a_token_and_sees_the_chart(page: Page, check_
     page.goto(f"/o/{organisation.slug}/events/{event.pk}/measures/{measure}/")
     chart = page.locator("svg").filter(has_text="Told the plan for the day by 10am").first
     expect(chart).to_be_visible()
+    page.get_by_text("Every period's value", exact=True).click()  # the table is folded away
     expect(page.get_by_role("cell", name="Whiteboards in bay 2").first).to_be_visible()
     shot(page, "chart")
 
