@@ -19,15 +19,27 @@ from django import forms
 
 from alwaysevents.date_widget import DateParts
 
+UNIT = re.compile(r"\s*\((£|%|optional)\)$", re.IGNORECASE)
+
+
+def _unit(field: forms.Field) -> tuple[str, str]:
+    """What goes before and after a limit: "£" for a label ending "(£)", "%" for "(%)"."""
+    found = UNIT.search(str(field.label or ""))
+    unit = found.group(1) if found else ""
+    return ("£", "") if unit == "£" else ("", "%%") if unit == "%" else ("", "")
+
 
 def _name(field: forms.Field, name: str) -> str:
     """The field's label as it reads inside a sentence: "the aim", "target"."""
     label = str(field.label or name.replace("_", " ")).strip().rstrip(":?")
-    label = re.sub(r"\s*\(optional\)$", "", label, flags=re.IGNORECASE)
+    label = UNIT.sub("", label)
     first = label.split(" ", 1)[0]
     if first != "I" and not first[:2].isupper():  # keep "I", NHS, PDSA and SPC as written
         label = label[:1].lower() + label[1:]
     return label
+
+
+DETERMINERS = {"the", "a", "an", "your", "their", "its", "this", "when", "what", "which"}
 
 
 def _cap(text: str) -> str:
@@ -45,7 +57,8 @@ def _required(field: forms.Field, label: str) -> str:
     if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
         return f"Select {label}"
     if isinstance(widget, DateParts) or isinstance(field, forms.DateField):
-        return f"Enter {label} (day, month and year)"
+        the = "" if label.split(" ", 1)[0].lower() in DETERMINERS else "the "
+        return f"Enter {the}{label} (day, month and year)"
     return f"Enter {label}"
 
 
@@ -53,14 +66,15 @@ def plain_messages(field: forms.Field, name: str) -> dict[str, str]:
     """Messages for `field` in plain words; Django fills in `%(limit_value)s` and the like."""
     label = _name(field, name)
     big = _cap(label)
+    before, after = _unit(field)
     messages = {
         "required": _required(field, label),
         "max_length": f"{big} must be %(limit_value)d characters or fewer "
         "(you entered %(show_value)d)",
         "min_length": f"{big} must be at least %(limit_value)d characters "
         "(you entered %(show_value)d)",
-        "max_value": f"{big} must be %(limit_value)s or less",
-        "min_value": f"{big} must be %(limit_value)s or more",
+        "max_value": f"{big} must be {before}%(limit_value)s{after} or less",
+        "min_value": f"{big} must be {before}%(limit_value)s{after} or more",
         "step_size": f"{big} must be a multiple of %(limit_value)s",
         "max_digits": f"{big} must have no more than %(max)s digits",
         "max_decimal_places": f"{big} must have no more than %(max)s decimal places",
@@ -72,10 +86,10 @@ def plain_messages(field: forms.Field, name: str) -> dict[str, str]:
         "remove it and try again",
         "incomplete": f"Enter every part of {label}",
     }
-    if isinstance(field, forms.IntegerField):
-        messages["invalid"] = f"{big} must be a whole number, like 12"
-    elif isinstance(field, forms.DecimalField | forms.FloatField):
+    if isinstance(field, forms.DecimalField | forms.FloatField):  # before IntegerField, their base
         messages["invalid"] = f"{big} must be a number, like 12 or 12.5"
+    elif isinstance(field, forms.IntegerField):
+        messages["invalid"] = f"{big} must be a whole number, like 12"
     elif isinstance(field, forms.DateField):
         messages["invalid"] = (
             f"{big} must be a real date, with the day, month and year as numbers, like 27 3 2026"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from alwaysevents.date_widget import DatePartsField
+from alwaysevents.form_messages import PlainForm
 from alwaysevents.validators import column_decimal_field
 from coproduction.models import (
     AccessNeed,
@@ -47,7 +48,7 @@ def access_flagged(name: str, has_access_needs: bool) -> str:
     )
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(PlainForm):
     display_name = forms.CharField(
         label="Name they want to be known by", max_length=120, help_text="Fictional in demos."
     )
@@ -80,7 +81,7 @@ class PartnerForm(forms.Form):
     )
 
 
-class InsightForm(forms.Form):
+class InsightForm(PlainForm):
     source = forms.ChoiceField(choices=Insight.Source.choices)
     gathered_on = DatePartsField(label="Date heard")
     theme = forms.CharField(max_length=120, help_text="A few words, for example: knowing the plan.")
@@ -91,7 +92,7 @@ class InsightForm(forms.Form):
     )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(PlainForm):
     title = forms.CharField(max_length=200)
     type = forms.ChoiceField(label="Kind of activity", choices=InvolvementActivity.Type.choices)
     held_on = DatePartsField(label="Date")
@@ -146,7 +147,7 @@ class ActivityForm(forms.Form):
         ]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(PlainForm):
     purpose = forms.ChoiceField(label="What they consent to", choices=Consent.Purpose.choices)
     wording_version = forms.CharField(
         label="Version of the consent wording",
@@ -155,18 +156,18 @@ class ConsentForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PlainForm):
     consent = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AnonymiseForm(forms.Form):
+class AnonymiseForm(PlainForm):
     confirm = forms.BooleanField(
         label="I understand their name and contact details will be removed for good",
         error_messages={"required": "Tick the box to confirm you want to anonymise them."},
     )
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(PlainForm):
     signed_on = DatePartsField(label="Date they signed it off")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -179,7 +180,7 @@ class SignOffForm(forms.Form):
 RECEIPT_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
 
-class PaymentRateForm(forms.Form):
+class PaymentRateForm(PlainForm):
     level = forms.CharField(
         label="Level of involvement",
         max_length=60,
@@ -189,20 +190,26 @@ class PaymentRateForm(forms.Form):
     effective_from = DatePartsField(
         label="From",
         help_text="The rate applies from this date; an earlier rate for the level stops then.",
+        error_messages={"required": "Enter the date the rate applies from"},
     )
 
 
-class PaymentSettingsForm(forms.Form):
+class PaymentSettingsForm(PlainForm):
     team_lead_approval_limit = column_decimal_field(
         PaymentSettings,
         "team_lead_approval_limit",
         label="Team leads may approve claims up to (£)",
         min_value=0,
+        error_messages={
+            "min_value": "The limit must be £0 or more",
+            "invalid": "Enter the limit in pounds, like 75 or 75.50",
+            "required": "Enter the limit in pounds (£0 means only the admin approves claims)",
+        },
         help_text="Claims above this need the organisation admin. £0 means only the admin.",
     )
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(PlainForm):
     partner = forms.TypedChoiceField(label="Partner", coerce=int, choices=[])
     kind = forms.ChoiceField(label="What the claim is for", choices=[("", "Choose one")])
     amount = column_decimal_field(Claim, "amount", label="Amount (£)", min_value=Decimal("0.01"))
@@ -241,7 +248,7 @@ class ClaimForm(forms.Form):
         self.fields["activity"].choices = [("", "None"), *activities]  # type: ignore[attr-defined]
 
 
-class EditClaimForm(forms.Form):
+class EditClaimForm(PlainForm):
     """Correct a draft: what it is for, the amount and the details."""
 
     kind = forms.ChoiceField(label="What the claim is for", choices=Claim.Kind.choices)
@@ -249,7 +256,7 @@ class EditClaimForm(forms.Form):
     description = forms.CharField(label="Details", max_length=300, required=False)
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(PlainForm):
     receipt = forms.FileField(
         label="Receipt",
         widget=forms.ClearableFileInput(attrs={"accept": RECEIPT_ACCEPT}),
@@ -258,11 +265,11 @@ class ReceiptForm(forms.Form):
     )
 
 
-class SubmitClaimForm(forms.Form):
+class SubmitClaimForm(PlainForm):
     """No fields: the button is the confirmation."""
 
 
-class DecideClaimForm(forms.Form):
+class DecideClaimForm(PlainForm):
     """Approve, or mark paid; with the benefits-advice confirmation when it is still needed."""
 
     def __init__(self, *args: Any, notice_for: str = "", **kwargs: Any) -> None:
@@ -277,7 +284,7 @@ class DecideClaimForm(forms.Form):
             )
 
 
-class RejectClaimForm(forms.Form):
+class RejectClaimForm(PlainForm):
     reason = forms.CharField(
         label="Why it is rejected",
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from alwaysevents.form_messages import PlainForm
 from coproduction.models import AccessNeed, Partner
 
 
-class OwnDetailsForm(forms.Form):
+class OwnDetailsForm(PlainForm):
     contact_preference = forms.ChoiceField(
         label="How would you like the team to contact you?",
         choices=Partner.ContactPreference.choices,
@@ -28,18 +29,18 @@ class OwnDetailsForm(forms.Form):
     )
 
 
-class WithdrawOwnConsentForm(forms.Form):
+class WithdrawOwnConsentForm(PlainForm):
     consent = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class SignOffOwnForm(forms.Form):
+class SignOffOwnForm(PlainForm):
     agree = forms.BooleanField(
         label="I agree: this statement says what matters to me",
         error_messages={"required": "Tick the box if you agree with the statement."},
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(PlainForm):
     attendance = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(
         label="Your feedback",

@@ -77,7 +77,7 @@ class Example(PlainMessagesMixin, forms.Form):
     weeks = forms.IntegerField(label="Weeks", required=False)
     kind = forms.ChoiceField(label="Kind of measure", choices=[("a", "A")])
     agree = forms.BooleanField(label="I have read the notice")
-    started = DatePartsField(label="Started on")
+    started = DatePartsField(label="Date it started")
     email = forms.EmailField(label="Email address", required=False)
     own = forms.CharField(label="Own", error_messages={"required": "Write your own words here"})
 
@@ -93,7 +93,7 @@ def test_messages_name_the_field_and_say_what_to_do():
     assert form.errors["target"] == ["Enter target"]
     assert form.errors["kind"] == ["Select kind of measure"]
     assert form.errors["agree"] == ["Tick \u201cI have read the notice\u201d to go on"]
-    assert form.errors["started"] == ["Enter started on (day, month and year)"]
+    assert form.errors["started"] == ["Enter the date it started (day, month and year)"]
     assert form.errors["own"] == ["Write your own words here"], "a form's own message is kept"
 
 
@@ -115,7 +115,7 @@ def test_limits_are_said_with_their_numbers():
     assert form.errors["target"] == ["Target must be 100 or less"]
     assert form.errors["weeks"] == ["Weeks must be a whole number, like 12"]
     assert form.errors["kind"] == ["Select one of the choices offered for kind of measure"]
-    assert form.errors["started"][0].startswith("Started on must be a real date")
+    assert form.errors["started"][0].startswith("Date it started must be a real date")
     assert form.errors["email"][0].startswith("Enter an email address in the right format")
     assert not any(django_default_in(m) for m in _messages(form))
 

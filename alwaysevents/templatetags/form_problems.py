@@ -52,7 +52,10 @@ def _target(form: forms.BaseForm, name: str | None) -> str:
     for field in fields:
         if not field.is_hidden:
             if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                return f"{field.auto_id}_0" if field.auto_id else ""
+                if not field.auto_id:
+                    return ""
+                # A group with nothing to choose: its box (templates/nhsuk/field.html) instead.
+                return f"{field.auto_id}_0" if field.subwidgets else f"div_{field.auto_id}"
             return field.id_for_label or field.auto_id or ""
     return ""
 

@@ -171,10 +171,10 @@ def test_a_new_rate_supersedes_from_its_date(organisation, event, client_for, or
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"rate-level": "", "rate-amount": "40"}, "This field is required."),
-        ({"rate-level": "Half day", "rate-amount": "-1"}, "greater than or equal to 0"),
-        ({"rate-level": "Half day", "rate-amount": "lots"}, "Enter a number."),
-        ({"rate-level": "   ", "rate-amount": "40"}, "This field is required."),
+        ({"rate-level": "", "rate-amount": "40"}, "Enter level of involvement"),
+        ({"rate-level": "Half day", "rate-amount": "-1"}, "Amount must be £0 or more"),
+        ({"rate-level": "Half day", "rate-amount": "lots"}, "Amount must be a number"),
+        ({"rate-level": "   ", "rate-amount": "40"}, "Enter level of involvement"),
     ],
 )
 def test_a_bad_rate_is_refused_with_a_message(event, client_for, org_admin, data, message):
@@ -198,7 +198,7 @@ def test_the_team_lead_limit_is_set_here(organisation, event, client_for, org_ad
     response = client.post(
         urls(event)["settings"], {"action": "settings", "settings-team_lead_approval_limit": "-5"}
     )
-    assert "greater than or equal to 0" in response.content.decode()
+    assert "The limit must be £0 or more" in response.content.decode()
 
 
 # --- an event's claims, per role ----------------------------------------------------------------
@@ -318,7 +318,7 @@ def test_team_lead_starts_a_claim_with_a_receipt(organisation, event, partner, e
     [
         (receipt(b"<html><script>alert(1)</script>", "receipt.pdf"), "must be a PDF, PNG or JPEG"),
         (receipt(b"GIF89a" + b"\x00" * 10, "receipt.png"), "must be a PDF, PNG or JPEG"),
-        (receipt(b"", "empty.pdf"), "The submitted file is empty."),
+        (receipt(b"", "empty.pdf"), "The file chosen for receipt is empty"),
     ],
 )
 def test_a_wrong_receipt_is_refused_by_its_content(
@@ -349,8 +349,8 @@ def test_claim_form_errors_are_plain(event, partner, editor, client_for):
         client_for(editor), event, partner, **{"claim-amount": "0", "claim-kind": ""}
     )
     html = response.content.decode()
-    assert "Ensure this value is greater than or equal to 0.01." in html
-    assert "This field is required." in html
+    assert "Amount must be £0.01 or more" in html
+    assert "Select what the claim is for" in html
 
 
 def test_a_partner_who_left_cannot_be_chosen(event, partner, editor, client_for):
@@ -360,7 +360,7 @@ def test_a_partner_who_left_cannot_be_chosen(event, partner, editor, client_for)
         partner=partner, event=event, left_on=timezone.localdate(), by=editor
     )
     response = post_claim(client_for(editor), event, partner)
-    assert "Select a valid choice." in response.content.decode()
+    assert "Select one of the choices offered for partner" in response.content.decode()
 
 
 # --- one claim: who sees which button -----------------------------------------------------------
@@ -575,7 +575,7 @@ def test_the_team_lead_corrects_a_draft_and_adds_the_receipt_later(
         urls(event, c)["claim"],
         {"action": "edit", "edit-kind": "travel", "edit-amount": "-3", "edit-description": ""},
     ).content.decode()
-    assert "Ensure this value is greater than or equal to 0.01." in html
+    assert "Amount must be £0.01 or more" in html
     html = client.post(
         urls(event, c)["claim"],
         {

@@ -278,7 +278,7 @@ def test_consent_form_needs_a_wording_version(event, sam, client_for, editor):
         {"action": "consent", "consent-purpose": "contact", "consent-wording_version": ""},
     )
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Enter version of the consent wording" in response.content.decode()
 
 
 def test_anonymise_needs_the_confirmation(event, sam, client_for, org_admin, viewer):
