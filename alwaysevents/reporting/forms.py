@@ -4,11 +4,10 @@ from typing import Any
 
 from django import forms
 
+from alwaysevents.form_messages import PlainForm, plain_messages
 from alwaysevents.reporting.models import Channel, DigestFrequency, NotificationKind
 from programmes import selectors
-from programmes.models import Cohort, Stage
-
-SELECT = forms.Select(attrs={"class": "form-select"})
+from programmes.models import AlwaysEvent, Cohort, Stage
 
 HELP = {
     NotificationKind.MEASURE_DATA_DUE: "For team leads, when a measure's next figure is due.",
@@ -23,7 +22,7 @@ HELP = {
 }
 
 
-class NotificationPreferencesForm(forms.Form):
+class NotificationPreferencesForm(PlainForm):
     """One choice of channel per kind, and how often the staff digest comes."""
 
     digest_frequency = forms.ChoiceField(
@@ -38,9 +37,10 @@ class NotificationPreferencesForm(forms.Form):
             if kind in required:
                 choices = [(v, label) for v, label in choices if v != Channel.NONE]
                 help_text += " It cannot be turned off: choose how it reaches you."
-            self.fields[kind.value] = forms.ChoiceField(
-                label=kind.label, choices=choices, help_text=help_text
-            )
+            field = forms.ChoiceField(label=kind.label, choices=choices, help_text=help_text)
+            # Added after PlainForm wrote its messages: in plain words here.
+            field.error_messages.update(plain_messages(field, kind.value))
+            self.fields[kind.value] = field
         # The digest frequency reads best after the digest's own channel.
         self.order_fields([*NotificationKind.values, "digest_frequency"])
 
@@ -48,17 +48,20 @@ class NotificationPreferencesForm(forms.Form):
         return {kind: self.cleaned_data[kind] for kind in NotificationKind.values}
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(PlainForm):
+    """The dashboard's filters (a GET form: every filter may be left at "Any")."""
+
+    marks_optional = False  # no "(optional)" after each filter
+
     stage = forms.ChoiceField(
-        label="Stage", choices=[("", "Any stage"), *Stage.choices], required=False, widget=SELECT
+        label="Stage", choices=[("", "Any stage"), *Stage.choices], required=False
     )
-    service = forms.ChoiceField(label="Service or team", required=False, widget=SELECT)
+    service = forms.ChoiceField(label="Service or team", required=False)
     cohort = forms.ModelChoiceField(
         label="Cohort",
         queryset=Cohort.objects.none(),
         required=False,
         empty_label="Any cohort",
-        widget=SELECT,
     )
 
     def __init__(self, *args: Any, services: list[str], **kwargs: Any) -> None:
@@ -69,3 +72,22 @@ class DashboardFilterForm(forms.Form):
         cohort_field = self.fields["cohort"]
         assert isinstance(cohort_field, forms.ModelChoiceField)  # noqa: S101
         cohort_field.queryset = selectors.cohort_list().order_by("name")
+
+
+class DashboardCommentForm(PlainForm):
+    """A comment on an event's timeline from its card on the dashboard (posted to
+    `DashboardCommentView`, which checks it with programmes' `CommentForm`). A page holds one
+    per card, so its ids and its label name the event."""
+
+    text = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="It goes on the event's timeline, where the team sees it.",
+    )
+
+    def __init__(self, *args: Any, event: AlwaysEvent | None = None, **kwargs: Any) -> None:
+        if event is not None:
+            kwargs.setdefault("auto_id", f"comment-{event.pk}-%s")
+        super().__init__(*args, **kwargs)
+        if event is not None:
+            self.fields["text"].label = f"Your comment on {event.title}"

@@ -73,8 +73,11 @@ CLASSES = {
 
 def _is_optional(field: BoundField, kind: str) -> bool:
     """An optional field says so after its label; a required one says nothing. A single
-    checkbox is never "optional": leaving it unticked is an answer."""
+    checkbox is never "optional": leaving it unticked is an answer. A form whose fields are all
+    filters sets `marks_optional = False`."""
     if field.field.required or kind in ("checkbox", "hidden"):
+        return False
+    if not getattr(field.form, "marks_optional", True):  # a filter form: every filter is optional
         return False
     return OPTIONAL not in str(field.label or "").lower()
 

@@ -1,8 +1,9 @@
 """The executive sponsor reads the dashboard in a real browser, filters it and comments.
 
 Signs in (landing on the dashboard), reads an event's measures with their icons in words,
-filters by stage, and comments on an event from the dashboard; the comment reaches the
-event's timeline. axe-core checks every page.
+reads it again on a phone (every column kept, nothing to scroll sideways), filters by stage,
+and comments on an event from the dashboard; the comment reaches the event's timeline.
+axe-core checks every page.
 """
 
 from __future__ import annotations
@@ -73,6 +74,23 @@ def test_sponsor_reads_filters_and_comments(page: Page, check_a11y, setting):
         )
     ).to_be_visible()
     check_a11y(page)
+
+    # On a phone every table row is a block that keeps every column: the icons in words and
+    # the accreditation too, each beside its column's name, and the page fits the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    chart = re.compile("^Told the plan: 20 weekly points")
+    told = measures.get_by_role("row").filter(has=page.get_by_role("img", name=chart))
+    expect(told.get_by_role("img", name=chart)).to_be_visible()
+    for column in ("Measure", "Chart", "Latest", "Variation", "Assurance"):
+        expect(told.get_by_text(column, exact=True)).to_be_visible()
+    expect(told.locator(".ae-mdc-variation")).to_be_visible()
+    expect(measures.get_by_text("Improvement (higher values)").first).to_be_visible()
+    waiting = page.get_by_role("row", name=re.compile("Tell you the wait"))
+    expect(waiting.get_by_text("Accreditation", exact=True)).to_be_visible()
+    expect(waiting.get_by_role("link", name=re.compile("^Not started"))).to_be_visible()
+    check_a11y(page)
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     # Only the events at Testing.
     page.get_by_label("Stage").select_option("testing")

@@ -64,12 +64,21 @@ def lead(transactional_db):
 def test_lead_reads_notifications_and_changes_preferences(new_page, check_a11y, lead):
     page: Page = new_page()
     sign_in(page, lead.email)
-    nav = page.get_by_role("navigation", name="Main")
+    nav = page.get_by_role("navigation", name="Account")  # the header's account links
     link = nav.get_by_role("link", name=re.compile(r"Notifications\s+2 unread"))
     expect(link).to_be_visible()
     link.click()
     expect(page).to_have_url(path_is("/notifications/"))
     expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    # Each notification says in words whether it has been read.
+    notifications = page.get_by_role("listitem").filter(has=page.get_by_role("heading", level=2))
+    expect(notifications).to_have_count(3)
+    expect(notifications.filter(has_text="Unread")).to_have_count(2)
+    expect(
+        notifications.filter(has_text="Successes in Northfield Hospitals").get_by_text(
+            "Read", exact=True
+        )
+    ).to_be_visible()
     check_a11y(page)
     shot(page, "notification-list")
 
@@ -78,6 +87,7 @@ def test_lead_reads_notifications_and_changes_preferences(new_page, check_a11y, 
     page.get_by_role("button", name="Mark all as read").click()
     expect(page.get_by_text("Marked 1 notification as read.")).to_be_visible()
     expect(nav.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    expect(notifications.filter(has_text="Unread")).to_have_count(0)
 
     page.get_by_role("link", name="Change your notification preferences").click()
     expect(page).to_have_url(path_is("/notifications/preferences/"))

@@ -96,7 +96,7 @@ def test_the_old_drawings_are_gone(surfaces):
 
 FIRST_CHART = {
     "measure page": '<figure class="ae-chart',
-    "dashboard": 'class="table table-sm align-middle mb-0 ae-dash-measures"',
+    "dashboard": '<table class="nhsuk-table-responsive ae-dash-measures"',
     "partner page": '<figure class="ae-chart',
 }
 

@@ -46,7 +46,7 @@ def test_navigation_shows_the_unread_count(client_for, editor):
     notify(editor, 1)
     notify(editor, 2)
     page = client_for(editor).get(LIST).content.decode()
-    assert '2<span class="visually-hidden"> unread</span>' in page
+    assert '2<span class="nhsuk-u-visually-hidden"> unread</span>' in page
 
 
 def test_unread_count_is_one_query(editor, rf, django_assert_num_queries):
@@ -122,7 +122,8 @@ def test_preferences_reject_an_unknown_channel(client_for, editor):
     data["digest_frequency"] = "weekly"
     response = client_for(editor).post(PREFERENCES, data)
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    page = response.content.decode()
+    assert "Select one of the choices offered for PDSA cycle past its planned date" in page
     assert not NotificationPreference.objects.filter(user=editor).exists()
 
 
@@ -153,7 +154,8 @@ def test_the_monthly_report_and_its_escalation_cannot_be_turned_off(client_for, 
     data["digest_frequency"] = "weekly"
     response = client.post(PREFERENCES, data)
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    page = response.content.decode()
+    assert "Select one of the choices offered for monthly progress report" in page
     assert not NotificationPreference.objects.filter(user=sponsor).exists()
     data[NotificationKind.MONTHLY_REPORT] = Channel.IN_APP
     data[NotificationKind.REPORT_ESCALATION] = Channel.EMAIL

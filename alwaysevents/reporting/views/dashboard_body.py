@@ -31,7 +31,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from alwaysevents.reporting.forms import DashboardFilterForm
+from alwaysevents.reporting.forms import DashboardCommentForm, DashboardFilterForm
 from alwaysevents.reporting.reminders import organisation_today
 from alwaysevents.reporting.selectors.dashboard import sponsor_dashboard
 from alwaysevents.reporting.versions import data_version
@@ -48,10 +48,14 @@ TEMPLATES = (
     "reporting/dashboard_accreditation.html",
     "reporting/dashboard_icon.html",
     "reporting/dashboard_pages.html",
+    "programmes/_stage_tag.html",
     "reporting/dashboard_needing_you.html",
     "reporting/dashboard_comment_form.html",
     "measurement/_mdc_icon.html",
     "measurement/_mdc_key.html",
+    # The form template pack draws the filters and the comment forms.
+    "nhsuk/field.html",
+    "nhsuk/_hint_and_error.html",
 )
 COMMENT_MARK = re.compile(r"<!--ae:comment:(\d+)-->")
 #: Stands for the CSRF token in the cached comment forms; replaced in each response.
@@ -141,6 +145,7 @@ def _render(
             {
                 "organisation": organisation,
                 "event": row.event,
+                "form": DashboardCommentForm(event=row.event),
                 "here": here,
                 "csrf_token": TOKEN_PLACEHOLDER,
             },
