@@ -1,11 +1,31 @@
+"""Forms of a measure: the measure, one value, the data grid's rows, phases, imports."""
+
 from __future__ import annotations
 
-from django import forms
+from decimal import Decimal
+from typing import Any
 
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from alwaysevents.date_widget import DatePartsField
 from alwaysevents.validators import ColumnDecimalField, column_decimal_field
 from measurement.models import DataPoint, Measure
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+def plain_number(value: Any) -> Any:
+    """A stored decimal as people write it, for a form to show again: 18.0000 is 18, 2.5000 is
+    2.5, 100.00 is 100 (never 1E+2). Equal to the stored value, so the field is unchanged."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    return Decimal(format(value.normalize(), "f"))
+
+
+def _plain_initial(form: forms.BaseForm, names: tuple[str, ...]) -> None:
+    form.initial = {
+        **form.initial,
+        **{name: plain_number(form.initial[name]) for name in names if name in form.initial},
+    }
 
 
 class MeasureForm(forms.ModelForm):
@@ -49,24 +69,86 @@ class MeasureForm(forms.ModelForm):
             },
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_initial(self, ("target",))
+
 
 class PointForm(forms.Form):
-    period = forms.DateField(
-        widget=DATE, help_text="Any day: it is recorded against its week or month."
+    period: forms.DateField = DatePartsField(
+        help_text="Any day: it is recorded against its week or month."
     )
     value = column_decimal_field(DataPoint, "value", required=False)
     numerator = column_decimal_field(DataPoint, "numerator", required=False, min_value=0)
     denominator = column_decimal_field(DataPoint, "denominator", required=False, min_value=0)
     note = forms.CharField(required=False, max_length=300)
 
+    def __init__(self, *args: Any, proportion: bool | None = None, **kwargs: Any) -> None:
+        """`proportion`: the measure is a percentage (numerator and denominator, no value) or
+        not (a value); None keeps every field."""
+        super().__init__(*args, **kwargs)
+        if proportion is not None:
+            for name in ("value",) if proportion else ("numerator", "denominator"):
+                del self.fields[name]
+
+
+#: The grid's inputs: how many characters each is sized for.
+GRID_WIDTHS = {"value": 5, "numerator": 4, "denominator": 4, "note": 10}
+GRID_LABELS = {
+    "value": "Value",
+    "numerator": "Numerator",
+    "denominator": "Denominator",
+    "note": "Note",
+}
+
+
+class GridPointForm(PointForm):
+    """One row of the data grid: its period is fixed (hidden), then the value (or, for a
+    percentage, the numerator and denominator) and a note, drawn as compact NHS inputs. A cell in
+    error is marked (`nhsuk-input--error`; Django names its message in `aria-describedby`)."""
+
+    period = forms.DateField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, proportion: bool, **kwargs: Any) -> None:
+        super().__init__(*args, proportion=proportion, **kwargs)
+        for name, field in self.fields.items():
+            if name in GRID_WIDTHS:
+                attrs = {"class": f"nhsuk-input nhsuk-input--width-{GRID_WIDTHS[name]}"}
+                if name == "note":
+                    attrs["maxlength"] = "300"
+                else:
+                    attrs["inputmode"] = "decimal"
+                field.widget = forms.TextInput(attrs={**attrs, "autocomplete": "off"})
+        _plain_initial(self, ("value", "numerator", "denominator"))
+
+    def full_clean(self) -> None:
+        """Each message names its cell ("Value for 2 Mar 2026: Enter a number."), as the error
+        summary lists the grid's problems together; the cell's input is marked."""
+        super().full_clean()
+        period = self.initial.get("period")
+        errors = self.errors  # worked out by now: the form is bound
+        if not errors or not period:
+            return
+        day = f"{period.day} {period:%b %Y}"
+        for name, messages in list(errors.items()):
+            field = self.fields.get(name)
+            where = f"{GRID_LABELS[name]} for {day}" if name in GRID_LABELS else day
+            errors[name] = self.error_class(
+                [f"{where}: {message}" for message in messages],
+                error_class="nonfield" if name == NON_FIELD_ERRORS else None,
+                renderer=self.renderer,
+            )
+            if field is not None and not field.widget.is_hidden:
+                field.widget.attrs["class"] += " nhsuk-input--error"
+
 
 class ExcludeForm(forms.Form):
     point = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Why leave this point out of the analysis?", max_length=300)
+    reason = forms.CharField(label="Why leave it out of the analysis?", max_length=300)
 
 
 class PhaseForm(forms.Form):
-    start_period = forms.DateField(label="New phase from", widget=DATE)
+    start_period = DatePartsField(label="New phase from")
     reason = forms.CharField(
         label="What changed in the process?", widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -77,7 +159,7 @@ class KeepLimitsForm(forms.Form):
 
     start_period = forms.DateField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Why keep the limits? (optional)",
+        label="Why keep the limits?",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -1,5 +1,7 @@
 """Forms for testing changes: the driver diagram and PDSA cycles. Shapes only: the rules are in
-`measurement.services.testing`, whose messages these forms show."""
+`measurement.services.testing`, whose messages these forms show. A field the service always
+needs is required here too, with the service's own message, so the page does not call it
+optional."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from alwaysevents.date_widget import DatePartsField
 from measurement.models import ChangeIdea, Driver, Measure, PdsaCycle
 
 NO_NAMES = "No names, NHS numbers or clinical details."
@@ -54,23 +57,29 @@ class ChangeIdeaForm(forms.Form):
         label="Kind of change",
         choices=ChangeIdea.Kind.choices,
         widget=forms.RadioSelect,
-        required=False,
+        error_messages={
+            "required": "Say whether the change is relational (behaviour, communication) or "
+            "transactional (process, equipment)."
+        },
         help_text="Relational changes are about how people behave and talk with each other; "
         "transactional changes are about processes, forms or equipment.",
     )
-    driver = DriverChoiceField(
-        label="Under the secondary driver",
-        queryset=Driver.objects.none(),
-        required=False,
-        empty_label="Not placed yet",
-    )
+    # Its choices are the secondary drivers the page has already read: the diagram shows one of
+    # these forms for every change idea, and none of them may run a query of its own.
+    driver = forms.ChoiceField(label="Under the secondary driver", required=False)
 
     def __init__(self, *args: Any, drivers: list[Driver], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._secondaries = {str(d.pk): d for d in drivers if not d.is_primary}
         field = self.fields["driver"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for mypy
-        secondary_pks = [d.pk for d in drivers if not d.is_primary]
-        field.queryset = Driver.objects.with_scopes_disabled().filter(pk__in=secondary_pks)
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - for mypy
+        field.choices = [
+            ("", "Not placed yet"),
+            *((pk, d.text) for pk, d in self._secondaries.items()),
+        ]
+
+    def clean_driver(self) -> Driver | None:
+        return self._secondaries.get(self.cleaned_data.get("driver") or "")
 
 
 class _OneOfTheEvent(forms.Form):
@@ -84,7 +93,11 @@ class DriverRenameForm(_OneOfTheEvent):
 
 
 class DriverRemoveForm(_OneOfTheEvent):
-    confirm = forms.BooleanField(required=False, label="Yes, remove it and what is under it")
+    confirm = forms.BooleanField(
+        required=False,
+        label="Yes, remove it and what is under it. Change ideas are kept, not placed under a "
+        "driver.",
+    )
 
 
 class ChangeIdeaEditForm(_OneOfTheEvent, ChangeIdeaForm):
@@ -108,12 +121,14 @@ class PdsaPlanForm(forms.Form):
     """The Plan of a cycle, with its questions and predictions as numbered pairs of fields."""
 
     purpose = forms.ChoiceField(
-        label="What is this cycle for?", choices=PdsaCycle.Purpose.choices, required=False
+        label="What is this cycle for?",
+        choices=PdsaCycle.Purpose.choices,
+        error_messages={"required": "Choose what the cycle is for."},
     )
     objective = forms.CharField(
         label="Objective",
         widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
+        error_messages={"required": "Say what this cycle is for: its objective."},
         help_text="What this cycle sets out to learn or do.",
     )
     plan_who = forms.CharField(label="Who", max_length=200, required=False)
@@ -121,11 +136,7 @@ class PdsaPlanForm(forms.Form):
         label="What will be done", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     plan_where = forms.CharField(label="Where", max_length=200, required=False)
-    planned_start = forms.DateField(
-        label="When it starts",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        required=False,
-    )
+    planned_start = DatePartsField(label="When it starts", required=False)
     data_collection_plan = forms.CharField(
         label="How you will collect the data",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -192,12 +203,14 @@ class PdsaDoForm(forms.Form):
         coerce=lambda value: value == "yes",
         empty_value=None,
         widget=forms.RadioSelect,
-        required=False,
+        error_messages={"required": "Say whether the test was carried out as planned."},
     )
     observations = forms.CharField(
         label="What happened: your observations",
         widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+        error_messages={
+            "required": "Write what you saw when you tried it: the observations.",
+        },
         help_text=NO_NAMES,
     )
     surprises = forms.CharField(
@@ -211,7 +224,10 @@ class PdsaDecideForm(forms.Form):
     comparison = forms.CharField(
         label="How did it compare with your predictions?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+        error_messages={
+            "required": "Compare what happened with your predictions before deciding: "
+            "were they right?",
+        },
         help_text="For each question: what you predicted, and what happened.",
     )
     learning = forms.CharField(
@@ -226,7 +242,7 @@ class PdsaDecideForm(forms.Form):
             ("expand", "Expand: test it on a bigger scale or somewhere new"),
         ],
         widget=forms.RadioSelect,
-        required=False,
+        error_messages={"required": "Choose what to do next: adopt, adapt, abandon or expand."},
     )
     next_steps = forms.CharField(
         label="Next steps", widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -22,6 +22,7 @@ from alwaysevents.views import ServiceFormMixin, add_domain_error
 from measurement import exports
 from measurement.forms.measures import (
     ExcludeForm,
+    GridPointForm,
     ImportForm,
     KeepLimitsForm,
     MeasureForm,
@@ -110,6 +111,11 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
             }
         return self._chart
 
+    def form_kwargs(self, name: str) -> dict[str, Any]:
+        if name == "point":  # a value, or a numerator and denominator: what the measure counts
+            return {"proportion": self.measure.is_proportion}
+        return {}
+
     def initial(self, name: str) -> dict[str, Any]:
         if name == "point":
             return {"period": timezone.localdate()}
@@ -121,8 +127,11 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
         return {}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        failed = kwargs.get("bound", {}).get("exclude")
         context = super().get_context_data(**kwargs)
         context.update(measure=self.measure, **self.chart())
+        context["rows"] = self.rows(context["table"], "exclude" in context["forms"], failed)
+        context["exclude_failed"] = failed is not None
         if context["chart"] is not None:
             context["chart"].downloads = [
                 ("the chart (SVG)", self.measure_url("measurement:measure-svg")),
@@ -131,6 +140,27 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
                 ("the data (Excel)", self.measure_url("measurement:measure-xlsx")),
             ]
         return context
+
+    def rows(
+        self, table: list[Any], can_exclude: bool, failed: forms.BaseForm | None
+    ) -> list[tuple[Any, forms.BaseForm | None]]:
+        """The data table's rows, each with its own "leave out" form (ids of its own); a
+        refused one is the posted form, shown again under its row."""
+        failed_pk = failed.data.get("exclude-point") if failed is not None else None
+        rows: list[tuple[Any, forms.BaseForm | None]] = []
+        for row in table:
+            form: forms.BaseForm | None = None
+            if can_exclude and not row.point.excluded:
+                if failed is not None and str(row.point.pk) == failed_pk:
+                    form = failed
+                else:
+                    form = ExcludeForm(
+                        prefix="exclude",
+                        initial={"point": row.point.pk},
+                        auto_id=f"id_%s_{row.point.pk}",
+                    )
+            rows.append((row, form))
+        return rows
 
     def perform_point(self, form: PointForm) -> str:
         data = form.cleaned_data
@@ -283,8 +313,13 @@ class DataGridView(MeasureMixin, TemplateView):
                     "note": point.note if point else "",
                 }
             )
-        formset_class = forms.formset_factory(PointForm, extra=0)
-        return formset_class(data=data, initial=initial, prefix="grid")
+        formset_class = forms.formset_factory(GridPointForm, extra=0)
+        return formset_class(
+            data=data,
+            initial=initial,
+            prefix="grid",
+            form_kwargs={"proportion": self.measure.is_proportion},
+        )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.load_measure()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -51,6 +52,25 @@ class _ActionsView(ActionFormsView):
 # --- the driver diagram ------------------------------------------------------------------------
 
 ITEM_ACTIONS = ("rename_driver", "remove_driver", "edit_idea", "remove_idea")
+#: The remove box of a driver with something under it, in the words of what goes and what stays.
+CONFIRM_LABELS = {
+    True: "Yes, remove it and its secondary drivers. Change ideas are kept, not placed under a "
+    "driver.",
+    False: "Yes, remove it. Its change ideas are kept, not placed under a driver.",
+}
+
+
+@dataclass
+class DiagramItem:
+    """A driver or change idea as the diagram draws it: the node, its own "change" and "remove"
+    forms for people who may edit (ids of its own, so that many fit on one page), whether a
+    posted form of it was refused (shown again, open, with its message) and what is under it."""
+
+    node: Any
+    change: forms.BaseForm | None = None
+    remove: forms.BaseForm | None = None
+    refused: bool = False
+    children: list[DiagramItem] = field(default_factory=list)
 
 
 class DriverDiagramView(_ActionsView):
@@ -80,21 +100,75 @@ class DriverDiagramView(_ActionsView):
         bound: dict[str, forms.BaseForm] = kwargs.get("bound", {})
         context = super().get_context_data(**kwargs)
         context["tree"] = self.tree
-        # A per-item form that failed is shown again, open, under its item.
+        # A per-item form that failed is shown again, open, under its item; if its item is no
+        # longer on the diagram, its message is shown above the diagram instead.
+        shown = {d.pk for d in self.tree.drivers} | {n.idea.pk for n in self.tree.ideas}
         for name, form in bound.items():
             if name in ITEM_ACTIONS:
-                target = _int(form.data.get(f"{name}-target"))
-                kind = "item_idea_pk" if name.endswith("idea") else "item_driver_pk"
-                context.update(
-                    {kind: target, "item_form": form, "item_text": form.data.get(f"{name}-text")}
-                )
-                shown = {d.pk for d in self.tree.drivers} | {n.idea.pk for n in self.tree.ideas}
-                context["item_elsewhere"] = target not in shown
-                if name == "edit_idea":
-                    context["item_kind"] = form.data.get(f"{name}-kind")
-                    context["item_driver"] = _int(form.data.get(f"{name}-driver"))
-        context["idea_kinds"] = ChangeIdea.Kind.choices
+                context["item_form"] = form
+                context["item_elsewhere"] = _int(form.data.get(f"{name}-target")) not in shown
+        context["diagram"], context["unplaced"] = self.diagram(
+            editable="rename_driver" in context["forms"], bound=bound
+        )
         return context
+
+    def diagram(
+        self, *, editable: bool, bound: dict[str, forms.BaseForm]
+    ) -> tuple[list[DiagramItem], list[DiagramItem]]:
+        """The tree's primary drivers (with their secondaries and change ideas) and the change
+        ideas not yet placed, each with its forms."""
+        refused = {
+            name: _int(form.data.get(f"{name}-target"))
+            for name, form in bound.items()
+            if name in ITEM_ACTIONS
+        }
+
+        def form(name: str, pk: int, initial: dict[str, Any]) -> forms.BaseForm:
+            if refused.get(name) == pk:
+                return bound[name]
+            form_class, _ = self.actions[name]
+            return form_class(
+                prefix=name,
+                initial={"target": pk, **initial},
+                auto_id=f"id_%s_{pk}",
+                **self.form_kwargs(name),
+            )
+
+        def driver(node: Any, children: list[DiagramItem], has_children: bool) -> DiagramItem:
+            item = DiagramItem(node=node, children=children)
+            pk = node.driver.pk
+            if editable:
+                item.change = form("rename_driver", pk, {"text": node.driver.text})
+                item.remove = form("remove_driver", pk, {})
+                if has_children:
+                    # On the bound field: a refused form has drawn its fields already.
+                    item.remove["confirm"].label = CONFIRM_LABELS[node.driver.is_primary]
+                else:
+                    del item.remove.fields["confirm"]
+                item.refused = pk in (refused.get("rename_driver"), refused.get("remove_driver"))
+            return item
+
+        def idea(node: Any) -> DiagramItem:
+            item = DiagramItem(node=node)
+            pk = node.idea.pk
+            if editable:
+                initial = {"text": node.idea.text, "kind": node.idea.kind}
+                item.change = form("edit_idea", pk, {**initial, "driver": node.idea.driver_id})
+                # A tested change idea stays: no remove form, unless one was refused (its message).
+                if not node.cycles or refused.get("remove_idea") == pk:
+                    item.remove = form("remove_idea", pk, {})
+                item.refused = pk in (refused.get("edit_idea"), refused.get("remove_idea"))
+            return item
+
+        primaries = [
+            driver(
+                p,
+                [driver(s, [idea(n) for n in s.ideas], bool(s.ideas)) for s in p.secondaries],
+                bool(p.secondaries),
+            )
+            for p in self.tree.primaries
+        ]
+        return primaries, [idea(n) for n in self.tree.unplaced]
 
     def _driver(self, form: Any) -> Driver:
         pk = form.cleaned_data["target"]

@@ -19,8 +19,11 @@ from measurement.models import DataPoint
 from measurement.services import measures as measure_services
 from measurement.services import testing as testing_services
 from programmes.models import Role
-from tests.e2e.helpers import path_is, sign_in
+from tests.e2e.helpers import fill_date, path_is, sign_in
 from tests.factories import AlwaysEventFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+# The first question of a plan ("Question 1 (optional)"), not its prediction.
+QUESTION_1 = re.compile(r"^Question 1\b")
 
 BASELINE = [52, 48, 50, 55, 47, 51, 49, 53, 50, 52]
 AFTER = [84, 88, 85, 90, 86, 87, 89, 91]
@@ -118,9 +121,9 @@ def test_team_member_measures_tests_a_change_and_sees_the_signal(page: Page, che
     page.get_by_role("link", name=re.compile("PDSA cycles for “Huddle script”")).click()
     page.get_by_role("link", name="Plan a PDSA cycle").click()
     page.get_by_label("Objective").fill("Try a two-minute script at the morning huddle")
-    page.get_by_label("When it starts").fill(after_weeks[0].isoformat())
+    fill_date(page, "When it starts", after_weeks[0])
     page.get_by_label("Told the plan by 10am").check()
-    page.get_by_label("Question 1", exact=True).fill("Will every patient hear their plan by 10am?")
+    page.get_by_label(QUESTION_1).fill("Will every patient hear their plan by 10am?")
     page.get_by_role("button", name="Plan the cycle").click()
     expect(page.get_by_text("Cycle 1 is planned.")).to_be_visible()
 
@@ -133,7 +136,9 @@ def test_team_member_measures_tests_a_change_and_sees_the_signal(page: Page, che
     expect(chart.locator("polygon.point.improvement").first).to_be_attached()
     analysis = page.locator("section[aria-labelledby=analysis-heading]")
     expect(analysis).to_contain_text("Improvement")
+    # The data table, folded under the chart on the page, opened.
     table = page.locator("section[aria-labelledby=data-heading]")
+    table.get_by_text("Every period's value", exact=True).click()
     expect(table.get_by_text(re.compile("PDSA 1")).first).to_be_visible()
     expect(page).to_have_url(path_is(f"/o/northfield/events/{event.pk}/measures/{measure.pk}/"))
     check_a11y(page)

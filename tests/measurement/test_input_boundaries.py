@@ -130,7 +130,10 @@ def test_grid_refuses_a_bad_row_and_writes_none(
     response = client.post(url("measure-grid", event, measure_pk=measure.pk), data)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert response.context["formset"].forms[1].errors[field] == [message]
+    # Named by its cell, as the error summary lists the grid's problems together.
+    form = response.context["formset"].forms[1]
+    day = f"{form.initial['period'].day} {form.initial['period']:%b %Y}"
+    assert form.errors[field] == [f"{field.capitalize()} for {day}: {message}"]
     assert points(measure) == [], "nothing is written when one row is refused"
 
 

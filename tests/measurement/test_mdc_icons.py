@@ -70,7 +70,7 @@ def test_every_icon_draws_its_symbol_and_always_its_words(icon):
     # The words, outside the hidden symbol, with what kind of icon it is for screen readers.
     prefix = "Assurance" if icon.kind == "assurance" else "Variation"
     assert rest == (
-        f'<span class="ae-mdc-label"><span class="visually-hidden">{prefix}: </span>'
+        f'<span class="ae-mdc-label"><span class="nhsuk-u-visually-hidden">{prefix}: </span>'
         f"{escape(icon.label)}</span></span>"
     )
     assert html.startswith(f'<span class="ae-mdc ae-mdc-{icon.kind}">')

@@ -143,6 +143,32 @@ def test_point_exclude_and_include_through_the_page(event, measure, client_for, 
     assert not point.excluded
 
 
+def test_a_refused_leave_out_opens_again_under_its_row(event, measure, client_for, viewer):
+    points = [
+        services.data_point_save(
+            measure=measure, period=MONDAY + dt.timedelta(weeks=n), value=Decimal(5), by=None
+        )
+        for n in range(3)
+    ]
+    client = client_for(viewer)
+    path = url("measure-detail", event, measure_pk=measure.pk)
+    page = client.get(path).content.decode()
+    # Every row has its own form, with ids of its own.
+    for point in points:
+        assert page.count(f'id="id_exclude-reason_{point.pk}"') == 1
+    response = client.post(
+        path, {"action": "exclude", "exclude-point": points[1].pk, "exclude-reason": ""}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<a href="#id_exclude-reason">' in content, "the summary links to the field"
+    assert '<details class="nhsuk-details ae-data-details" open>' in content
+    assert content.count('<details class="nhsuk-details ae-row-details" open>') == 1
+    opened = content[content.index('<details class="nhsuk-details ae-row-details" open>') :]
+    assert f'value="{points[1].pk}"' in opened[: opened.index("</details>")]
+    assert 'id="id_exclude-reason"' in opened[: opened.index("</details>")]
+
+
 def test_grid_saves_many_periods(event, measure, client_for, viewer):
     client = client_for(viewer)
     page = client.get(url("measure-grid", event, measure_pk=measure.pk))
@@ -159,6 +185,80 @@ def test_grid_saves_many_periods(event, measure, client_for, viewer):
     assert response.status_code == 302
     with organisation_scope(event.organisation):
         assert DataPoint.objects.filter(measure=measure).count() == 3
+
+
+def grid_data(formset, **cells):
+    """The grid as posted: every period, empty, then `cells` ("<row>-<field>": value)."""
+    data = {
+        "grid-TOTAL_FORMS": str(len(formset.forms)),
+        "grid-INITIAL_FORMS": str(len(formset.forms)),
+    }
+    for i, form in enumerate(formset.forms):
+        data[f"grid-{i}-period"] = form.initial["period"].isoformat()
+        data[f"grid-{i}-value"] = ""
+        data[f"grid-{i}-note"] = ""
+    return {**data, **{f"grid-{cell}": value for cell, value in cells.items()}}
+
+
+def test_grid_marks_the_row_and_the_cell_in_error_and_the_summary_links_to_it(
+    event, measure, client_for, viewer
+):
+    client = client_for(viewer)
+    path = url("measure-grid", event, measure_pk=measure.pk)
+    formset = client.get(path).context["formset"]
+    period = formset.forms[2].initial["period"]
+    day = f"{period.day} {period:%b %Y}"
+    response = client.post(
+        path, grid_data(formset, **{"0-value": "12", "2-value": "twelve", "2-note": "Kept"})
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    message = f"Value for {day}: Enter a number."
+    # The summary at the top links to the cell's input.
+    summary = content[content.index('data-module="nhsuk-error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert f'<a href="#id_grid-2-value">{message}</a>' in summary
+    # The row is marked, and only that row.
+    start = content.rindex("<tr", 0, content.index('id="row-grid-2"'))
+    row = content[start : content.index("</tr>", start)]
+    assert "ae-row-error" in row[: row.index(">")]
+    assert content.count("ae-row-error") == 1
+    # In the cell: the message above the input, which is in error and described by it.
+    cell = row[row.index(f"Value, {day}</label>") :]
+    error = cell.index('<span class="nhsuk-error-message" id="id_grid-2-value_error">')
+    field = cell.index("<input")
+    assert error < field and message in cell[error:field]
+    input_tag = cell[field : cell.index(">", field)]
+    assert 'id="id_grid-2-value"' in input_tag and 'value="twelve"' in input_tag
+    assert "nhsuk-input nhsuk-input--width-5 nhsuk-input--error" in input_tag
+    assert 'aria-describedby="id_grid-2-value_error"' in input_tag
+    assert 'aria-invalid="true"' in input_tag
+    # The other rows keep what was typed, without marks; nothing is saved.
+    assert 'value="Kept"' in row and 'value="12"' in content
+    assert content.count("nhsuk-input--error") == 1
+    with organisation_scope(event.organisation):
+        assert not DataPoint.objects.filter(measure=measure).exists()
+
+
+def test_grid_shows_stored_values_as_written_and_saves_only_changed_rows(
+    event, measure, client_for, viewer
+):
+    """18.0000 in the database is 18 in its box, and posting the grid back unchanged changes
+    nothing."""
+    client = client_for(viewer)
+    path = url("measure-grid", event, measure_pk=measure.pk)
+    formset = client.get(path).context["formset"]
+    periods = [form.initial["period"] for form in formset.forms]
+    services.data_point_save(measure=measure, period=periods[0], value=Decimal(18), by=None)
+    services.data_point_save(measure=measure, period=periods[1], value=Decimal("2.5"), by=None)
+    page = client.get(path)
+    content = page.content.decode()
+    assert 'value="18"' in content and 'value="2.5"' in content
+    assert "18.0000" not in content and "2.5000" not in content
+    posted = grid_data(page.context["formset"], **{"0-value": "18.0", "1-value": "2.50"})
+    response = client.post(path, posted)
+    assert response.status_code == 302
+    assert "Saved 0 periods." in client.get(response["Location"]).content.decode()
 
 
 def test_import_preview_names_problems_and_writes_nothing_then_applies(

@@ -23,12 +23,15 @@ from measurement.svg import ChartSpec, PointMark, Segment, render, render_sparkl
 
 NS = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parents[2]
+# The compiled stylesheet (`make assets`, which `make test` runs first).
+APP_CSS = ROOT / "build/static/css/app.css"
 
-# The measure page on a 390 px phone: Bootstrap's .container has 0.75rem (12 px) of padding each
-# side, the gutters of .row.g-4 cancel (its negative margins equal its columns' padding), and the
-# chart's .card.p-3 has 1rem (16 px) each side: the chart is drawn 334 px wide (a browser agrees).
+# The measure page on a 390 px phone: NHS.UK frontend's width container leaves a 16 px gutter each
+# side, the gutters of .nhsuk-grid-row cancel (its negative margins equal its columns' padding),
+# and the chart is not in a card (no padding of its own): the chart is drawn 358 px wide.
 PHONE = 390
-PHONE_CHART_WIDTH = PHONE - 2 * 12 - 2 * 16
+PHONE_GUTTER = 16
+PHONE_CHART_WIDTH = PHONE - 2 * PHONE_GUTTER
 SMALLEST_TEXT_PX = 12
 
 
@@ -130,14 +133,28 @@ def viewbox(root: ET.Element) -> tuple[float, float]:
 # --- 2. Text read on a phone ----------------------------------------------------------------------
 
 
+def app_css() -> str:
+    if not APP_CSS.exists():
+        pytest.fail(f"{APP_CSS.relative_to(ROOT)} is missing: run `make assets` first")
+    return APP_CSS.read_text()
+
+
 def test_the_phone_width_is_the_measure_pages():
-    """PHONE_CHART_WIDTH takes the padding of the page around the chart: if the chart moves out
-    of its card or the page out of its container, the sizes above must be worked out again."""
+    """PHONE_CHART_WIDTH takes the gutters of the page around the chart: if the chart moves into
+    a card, or the page out of its container, the sizes above must be worked out again."""
     page = (ROOT / "templates/measurement/measure_detail.html").read_text()
-    card = page.index('<section class="card p-3 mb-4" aria-labelledby="chart-heading">')
-    assert card < page.index('<figure class="ae-chart') < page.index("</section>", card)
-    assert 'class="container py-4' in (ROOT / "templates/base.html").read_text()
-    assert PHONE_CHART_WIDTH == 334
+    section = page.index('<section class="ae-measure-chart" aria-labelledby="chart-heading">')
+    assert section < page.index('<figure class="ae-chart') < page.index("</section>", section)
+    assert "nhsuk-card" not in page[page.rindex("<div", 0, section) : section]
+    assert '<div class="nhsuk-grid-column-two-thirds">' in page[:section]
+    assert '<div class="nhsuk-width-container">' in (ROOT / "templates/base.html").read_text()
+    css = app_css()
+    gutter = re.search(r"\.nhsuk-width-container\{max-width:[^;]+;margin-right:(\d+)px", css)
+    assert gutter and int(gutter.group(1)) == PHONE_GUTTER, "the container's gutter on a phone"
+    assert ".nhsuk-grid-row{margin-right:-16px;margin-left:-16px}" in css
+    assert re.search(r"\.nhsuk-grid-column-two-thirds\{[^}]*padding:0 16px", css)
+    assert re.search(r"\.ae-measure-chart \.ae-chart\{margin:0 0 ", css), "no figure margins"
+    assert PHONE_CHART_WIDTH == 358
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -159,8 +176,10 @@ def test_every_text_is_at_least_12px_on_a_390px_phone(name):
 def test_the_page_draws_text_smaller_only_where_the_chart_is_wide():
     """app.css may draw the text smaller where the chart is wide (it is sized for a phone), but
     never below 12 px, and never on a phone."""
-    css = (ROOT / "static/css/app.css").read_text()
-    rules = re.findall(r"@container \(min-width: ([\d.]+)rem\) \{[^{}]*\{ font-size: (\d+)px", css)
+    css = app_css()
+    rules = re.findall(
+        r"@container \(min-width: ?([\d.]+)rem\) ?\{[^{}]*\{ ?font-size: ?(\d+)px", css
+    )
     assert rules, "the wide-chart rule is gone: check this test"
     width = viewbox(parse(render(simple(12))))[0]
     for rem, size in rules:

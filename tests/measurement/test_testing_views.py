@@ -257,7 +257,11 @@ def test_rename_and_remove_drivers(event, secondary, idea, client_for, viewer):
     assert response.status_code == 200
     content = response.content.decode()
     assert "has 1 secondary driver and 1 change idea under it" in content
-    assert '<details class="small" open>' in content
+    under_it = content[content.index(f'id="driver-{primary.pk}"') :]
+    opened = under_it[: under_it.index("</details>")]
+    assert '<details class="nhsuk-details ae-item-edit" open>' in opened
+    assert "has 1 secondary driver and 1 change idea under it" in opened, "by its box"
+    assert 'class="nhsuk-checkboxes__input"' in opened and "its secondary drivers" in opened
     response = client.post(
         path,
         {
