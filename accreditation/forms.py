@@ -10,6 +10,7 @@ from django import forms
 from accreditation.models import Criterion
 from accreditation.selectors import RecordOption
 from accreditation.services.submissions import ACCEPTED_EXTENSIONS
+from alwaysevents.form_messages import PlainForm
 
 
 def _criterion_choices(criteria: Iterable[Criterion]) -> list[tuple[str, str]]:
@@ -18,7 +19,7 @@ def _criterion_choices(criteria: Iterable[Criterion]) -> list[tuple[str, str]]:
     ]
 
 
-class _CriterionChoice(forms.Form):
+class _CriterionChoice(PlainForm):
     criterion = forms.ChoiceField(label="Which criterion it supports", required=False)
 
     def __init__(self, *args: Any, criteria: Iterable[Criterion] = (), **kwargs: Any) -> None:
@@ -32,13 +33,13 @@ class _CriterionChoice(forms.Form):
         return self.criteria.get(self.cleaned_data.get("criterion") or "")
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(PlainForm):
     """A button that needs no input (start, send for sign-off, attest, reopen)."""
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PlainForm):
     reason = forms.CharField(
-        label="Reason (optional)",
+        label="Reason",
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -63,7 +64,8 @@ class EvidenceFileForm(_CriterionChoice):
 class EvidenceRecordForm(_CriterionChoice):
     record = forms.ChoiceField(label="Record in the app")
     title = forms.CharField(
-        label="What it shows (optional)",
+        label="What it shows",
+        help_text="If you leave this empty, the record's own name is used.",
         max_length=200,
         required=False,
     )
@@ -81,11 +83,11 @@ class EvidenceRecordForm(_CriterionChoice):
         return self.records[self.cleaned_data["record"]]
 
 
-class EvidenceRemoveForm(forms.Form):
+class EvidenceRemoveForm(PlainForm):
     evidence = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(PlainForm):
     """One text box per criterion of the submission's version."""
 
     def __init__(self, *args: Any, criteria: Iterable[Criterion] = (), **kwargs: Any) -> None:
@@ -98,6 +100,10 @@ class SelfAssessmentForm(forms.Form):
                 max_length=10_000,
                 help_text=c.guidance,
                 widget=forms.Textarea(attrs={"rows": 5}),
+                error_messages={
+                    "max_length": f"The self-assessment of {c.code} must be %(limit_value)d "
+                    "characters or fewer (you entered %(show_value)d)"
+                },
             )
 
     def texts(self) -> list[tuple[Criterion, str]]:
@@ -107,7 +113,7 @@ class SelfAssessmentForm(forms.Form):
 # --- programme admins: criteria versions ----------------------------------------------------------
 
 
-class CriteriaVersionForm(forms.Form):
+class CriteriaVersionForm(PlainForm):
     title = forms.CharField(label="Title", max_length=200)
     validity_months = forms.IntegerField(
         label="Accreditation lasts (months)",
@@ -115,6 +121,7 @@ class CriteriaVersionForm(forms.Form):
         max_value=120,
         initial=36,
         help_text="After this, an accreditation lapses unless renewed with recent data.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3"}),
     )
     notes = forms.CharField(
         label="What changed from the previous version",
@@ -131,8 +138,13 @@ class CriteriaVersionCreateForm(CriteriaVersionForm):
     )
 
 
-class CriterionForm(forms.Form):
-    code = forms.CharField(label="Code", max_length=10, help_text="For example: C10.")
+class CriterionForm(PlainForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=10,
+        help_text="For example: C10.",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5"}),
+    )
     title = forms.CharField(label="Title", max_length=200)
     guidance = forms.CharField(
         label="Guidance", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -148,7 +160,7 @@ class CriterionForm(forms.Form):
         required=False,
         initial=dict,
         help_text='Named settings of the check, for example {"minimum_pdsa_cycles": 3}.',
-        widget=forms.Textarea(attrs={"rows": 2, "class": "font-monospace"}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "ae-code"}),
     )
 
     def clean_thresholds(self) -> Any:

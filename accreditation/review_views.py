@@ -58,6 +58,12 @@ def _criteria(submission: Submission) -> list[Criterion]:
     )
 
 
+def _auto_id(kind: str, pk: Any) -> str:
+    """Ids for one of several copies of a form on a page (one a reviewer, one a question), so
+    each field's id, and the error summary's link to it, is unique."""
+    return f"id_{kind}{pk}_%s" if str(pk).isdigit() else "id_%s"
+
+
 class _ActionsMixin(ActionPostMixin):
     """`ActionPostMixin` with `perform_<action>(form)` returning (message, url or None)."""
 
@@ -120,7 +126,7 @@ class ReviewDetailView(_ReviewerAssignmentMixin, _ActionsMixin, TemplateView):
         criteria = _criteria(assignment.submission)
         if action == "ask":
             return InformationRequestForm(data, criteria=criteria, prefix="ask")
-        return ReviewForm(data, criteria=criteria)
+        return ReviewForm(data, criteria=criteria, submitting=action == "submit")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         bound: dict[str, forms.Form] = kwargs.pop("bound", {})
@@ -283,7 +289,11 @@ class SubmissionManageView(_ProgrammeSubmissionMixin, _ActionsMixin, TemplateVie
                 data, options=rs.reviewer_options(submission=self.submission), prefix="assign"
             )
         if action == "release":
-            return ReleaseReviewerForm(data, prefix="release")
+            return ReleaseReviewerForm(
+                data,
+                prefix="release",
+                auto_id=_auto_id("release", data.get("release-assignment", "")),
+            )
         return InformationRequestForm(data, criteria=_criteria(self.submission), prefix="ask")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -291,9 +301,27 @@ class SubmissionManageView(_ProgrammeSubmissionMixin, _ActionsMixin, TemplateVie
         context = super().get_context_data(**kwargs)
         submission = self.submission
         options = rs.reviewer_options(submission=submission)
+        overview = rs.submission_overview(submission=submission)
+        failed_release = bound.get("release")
+        release_rows: list[tuple[ReviewerAssignment, forms.Form | None]] = []
+        for assignment in overview.assignments:
+            form: forms.Form | None = None
+            review = getattr(assignment, "review", None)  # none until it is created
+            if not (review is not None and review.is_submitted):
+                form = ReleaseReviewerForm(
+                    initial={"assignment": assignment.pk},
+                    prefix="release",
+                    auto_id=_auto_id("release", assignment.pk),
+                )
+                if failed_release is not None and str(
+                    failed_release.data.get("release-assignment")
+                ) == str(assignment.pk):
+                    form = failed_release
+            release_rows.append((assignment, form))
         context.update(
             submission=submission,
-            overview=rs.submission_overview(submission=submission),
+            overview=overview,
+            release_rows=release_rows,
             space=rs.review_workspace(submission=submission),
             options=options,
             assign_form=bound.get("assign") or AssignReviewerForm(options=options, prefix="assign"),
@@ -406,7 +434,7 @@ class TeamReviewView(SubmissionMixin, _ActionsMixin, TemplateView):
     def bind_action(self, action: str, data: Any) -> forms.Form:
         if not perms.can_answer_information(self.membership, self.submission):
             raise PermissionDenied("Only the team lead or organisation admin can answer.")
-        return InformationAnswerForm(data)
+        return InformationAnswerForm(data, auto_id=_auto_id("answer", data.get("request", "")))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         bound: dict[str, forms.Form] = kwargs.pop("bound", {})
@@ -421,7 +449,7 @@ class TeamReviewView(SubmissionMixin, _ActionsMixin, TemplateView):
                     answer_forms[request.pk] = failed
                 else:
                     answer_forms[request.pk] = InformationAnswerForm(
-                        initial={"request": request.pk}
+                        initial={"request": request.pk}, auto_id=_auto_id("answer", request.pk)
                     )
         context.update(
             view=view,

@@ -52,6 +52,17 @@ def certificate_url(submission):
     return team_url(submission, "certificate-download")
 
 
+def summary_targets(html):
+    """The ids the error summary at the top of the page links to."""
+    summary = html[html.index("nhsuk-error-summary") : html.index("</main>")]
+    summary = summary[: summary.index("</ul>")]
+    return set(re.findall(r'<a href="#([^"]+)"', summary))
+
+
+def ids_in(html):
+    return set(re.findall(r'\bid="([^"]+)"', html))
+
+
 def scores_post(submission, judgement="met", **extra):
     data = {"action": "save", **extra}
     for criterion in rb.criteria_of(submission):
@@ -134,6 +145,47 @@ def test_the_reviewer_submits_and_the_other_is_still_blind(
     assert b"Unique first comment" not in other.content
 
 
+def test_a_failed_submit_links_from_the_summary_to_each_field_in_question(
+    client_for, reviewer, programme_admin, submission
+):
+    """The summary at the top links to the very field (the recommendation is at the foot of a
+    long page), and the link's target is the field's id on the page."""
+    assignment = rb.assign_and_clear(submission, programme_admin, reviewer)
+    criteria = rb.criteria_of(submission)
+    data = scores_post(submission, version=1, submit="1")  # no recommendation
+    del data[f"judgement_{criteria[1].pk}"], data[f"comment_{criteria[1].pk}"]  # not scored
+    data[f"judgement_{criteria[2].pk}"] = "partly_met"
+    data[f"comment_{criteria[2].pk}"] = ""  # partly met, unexplained
+    page = client_for(reviewer).post(review_url(submission), data)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<title>Error: " in html and "There is a problem" in html
+    targets = summary_targets(html)
+    assert {
+        "id_recommendation_0",
+        f"id_judgement_{criteria[1].pk}_0",
+        f"id_comment_{criteria[2].pk}",
+    } <= targets
+    assert targets <= ids_in(html)
+    # Each field is drawn by the NHS pack with its message above it.
+    assert 'id="id_recommendation_0" name="recommendation" type="radio"' in html
+    assert "Recommend accredited or not yet accredited before you submit" in html
+    assert f"Score {criteria[1].code} before you submit" in html
+    assert f"Explain why {criteria[2].code} is partly met" in html
+    # Nothing was submitted.
+    assignment.review.refresh_from_db()
+    assert not assignment.review.is_submitted
+
+
+def test_a_save_without_a_recommendation_is_kept(client_for, reviewer, programme_admin, submission):
+    """Saving to come back later needs no recommendation and no complete scores."""
+    rb.assign_and_clear(submission, programme_admin, reviewer)
+    data = scores_post(submission, version=1)
+    del data[f"judgement_{rb.criteria_of(submission)[0].pk}"]
+    data[f"comment_{rb.criteria_of(submission)[0].pk}"] = ""
+    assert client_for(reviewer).post(review_url(submission), data).status_code == 302
+
+
 def test_reviewers_cannot_reach_programme_pages(client_for, reviewer, submission):
     client = client_for(reviewer)
     assert client.get(manage_url(submission)).status_code == 403
@@ -157,6 +209,23 @@ def test_programme_admin_assigns_from_the_submission_page(
     assert rb.refreshed(submission).state == State.UNDER_REVIEW
     page = client.get(manage_url(submission))
     assert b"Lived experience" in page.content and b"Reviewer " in page.content
+
+
+def test_a_release_without_a_reason_opens_that_reviewers_form_at_the_field(
+    client_for, programme_admin, reviewer, second_reviewer, submission
+):
+    first = rb.assign_and_clear(submission, programme_admin, reviewer)
+    rb.assign_and_clear(submission, programme_admin, second_reviewer)
+    page = client_for(programme_admin).post(
+        manage_url(submission),
+        {"action": "release", "release-assignment": first.pk, "release-reason": ""},
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    target = f"id_release{first.pk}_release-reason"
+    assert summary_targets(html) == {target}
+    assert html.count(f'id="{target}"') == 1  # each reviewer's form has its own ids
+    assert len(re.findall(r"<details[^>]*\bopen>", html)) == 1  # only that reviewer's form
 
 
 def test_assigning_a_member_of_the_organisation_shows_why_not(
@@ -200,7 +269,11 @@ def test_moderation_page_and_decision(
     assert page.status_code == 200 and b"The reviewers agree on every criterion" in page.content
     data = {"action": "decide", "outcome": "accredited", "summary": "Well done."}
     page = client.post(url, data)
-    assert page.status_code == 200 and b"This field is required" in page.content
+    assert page.status_code == 200
+    html = page.content.decode()
+    first = rb.criteria_of(submission)[0]
+    assert f"Choose met, partly met or not met for {first.code}" in html
+    assert summary_targets(html) <= ids_in(html)  # each summary link reaches its field
     for criterion in rb.criteria_of(submission):
         data[f"judgement_{criterion.pk}"] = Judgement.MET
         data[f"feedback_{criterion.pk}"] = f"Feedback on {criterion.code}"
@@ -243,6 +316,18 @@ def test_team_answers_a_request_and_sees_the_feedback_and_certificate(
     )
     assert response.status_code == 302
     assert rb.refreshed(submission).state == State.UNDER_REVIEW
+    review_services.information_request_create(
+        submission=submission, by=reviewer, question="Which day?"
+    )
+    empty = lead.post(team_url(submission), {"action": "answer", "request": "", "answer": ""})
+    assert empty.status_code == 200
+    second = lead.get(team_url(submission)).context["view"].open_requests[0].pk
+    page = lead.post(team_url(submission), {"action": "answer", "request": second, "answer": ""})
+    html = page.content.decode()
+    assert summary_targets(html) == {f"id_answer{second}_answer"}  # this question's own box
+    assert f'id="id_answer{second}_answer"' in html
+    answered = {"action": "answer", "request": second, "answer": "Tuesday"}
+    assert lead.post(team_url(submission), answered).status_code == 302
 
     rb.assign_and_clear(submission, programme_admin, second_reviewer)
     with organisation_scope(submission.organisation):
