@@ -115,6 +115,13 @@ class PlainMessagesMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.write_plain_messages()
+
+    def full_clean(self) -> None:
+        self.write_plain_messages()  # again: a subclass may add fields after our __init__
+        super().full_clean()  # type: ignore[misc]
+
+    def write_plain_messages(self) -> None:
         for name, field in self.fields.items():
             plain = plain_messages(field, name)
             for code, message in list(field.error_messages.items()):

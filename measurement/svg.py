@@ -18,8 +18,8 @@ from html import escape
 from alwaysevents.input_checks import printable
 
 # The drawing's own size. Pages scale it to their width: on a 390 px phone the measure page
-# draws it 334 px wide (390 less the container's and the card's padding), so a font size of
-# FONT in a WIDTH-wide drawing shows at FONT * 334 / WIDTH = 12.2 px there; PDFs and emails use
+# draws it 358 px wide (390 less the NHS width container's 16 px gutters), so a font size of
+# FONT in a WIDTH-wide drawing shows at FONT * 358 / WIDTH = 13.1 px there; PDFs and emails use
 # the same sizes. Everything else (margins, label boxes, rows of markers) follows from FONT.
 WIDTH, HEIGHT = 600, 400
 FONT = 22
