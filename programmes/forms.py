@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 
+from alwaysevents.date_widget import DatePartsField
+from alwaysevents.form_messages import PlainForm, PlainModelForm
 from alwaysevents.tenancy.forms import ScopedForm, ScopedModelForm
 from alwaysevents.validators import ColumnDecimalField, column_decimal_field
 from programmes.models import (
@@ -26,15 +28,12 @@ from programmes.models import (
 )
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(PlainModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "starts_on", "ends_on", "description"]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"starts_on": DatePartsField, "ends_on": DatePartsField}
         labels = {"starts_on": "Starts on", "ends_on": "Ends on"}
 
     def clean(self) -> dict[str, Any]:
@@ -53,7 +52,7 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class OrganisationCreateForm(forms.ModelForm):
+class OrganisationCreateForm(PlainModelForm):
     timezone = forms.ChoiceField(
         label="Timezone",
         choices=_timezone_choices,
@@ -82,23 +81,23 @@ class OrganisationUpdateForm(OrganisationCreateForm):
 STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role.PARTNER]
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PlainForm):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, initial=Role.TEAM_MEMBER)
 
 
-class OrganisationAdminInvitationForm(forms.Form):
+class OrganisationAdminInvitationForm(PlainForm):
     email = forms.EmailField(
         label="Email address of the organisation admin",
         help_text="They will be able to invite everyone else in their organisation.",
     )
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipRoleForm(PlainForm):
     role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
 
 
-class ProgrammeRoleForm(forms.Form):
+class ProgrammeRoleForm(PlainForm):
     email = forms.EmailField(
         label="Email address", help_text="The person must already have an account."
     )
@@ -107,8 +106,6 @@ class ProgrammeRoleForm(forms.Form):
 
 # --- Always Events ------------------------------------------------------------------------------
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def _people() -> Any:
     from django.contrib.auth import get_user_model
@@ -116,7 +113,8 @@ def _people() -> Any:
     return get_user_model().objects.none()
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(PlainForm):
+    marks_optional = False  # filters: every one is optional, none says so
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     service = forms.ChoiceField(label="Service or team", required=False)
     sponsor = forms.ModelChoiceField(
@@ -192,8 +190,14 @@ class TeamMemberForm(ScopedForm):
     role_in_team = forms.CharField(label="Role in the team", required=False, max_length=120)
 
 
-class StageForm(forms.Form):
-    to_stage = forms.ChoiceField(label="Move to")
+class StageForm(PlainForm):
+    to_stage = forms.ChoiceField(
+        label="Move to",
+        error_messages={
+            "required": "Select the stage to move to",
+            "invalid_choice": "Select one of the stages offered",
+        },
+    )
     reason = forms.CharField(
         label="Reason",
         required=False,
@@ -216,19 +220,26 @@ class StageForm(forms.Form):
         to_stage.choices = [(s, Stage(s).label) for s in moves]
 
 
-class VisionForm(forms.ModelForm):
+class VisionForm(PlainModelForm):
     class Meta:
         model = AlwaysEvent
         fields = ["vision_statement"]
         widgets = {"vision_statement": forms.Textarea(attrs={"rows": 3})}
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(PlainForm):
     signed_by_name = forms.CharField(label="Partner's name, as they want it shown", max_length=150)
-    signed_on = forms.DateField(label="Signed off on", widget=DATE)
+    signed_on = DatePartsField(
+        label="Signed off on",
+        error_messages={
+            "required": "Enter the date the partner signed it off",
+            "invalid": "The sign-off date must be a real date, "
+            "with the day, month and year as numbers, like 27 3 2026",
+        },
+    )
 
 
-class AimForm(forms.ModelForm):
+class AimForm(PlainModelForm):
     class Meta:
         model = AlwaysEvent
         fields = [
@@ -238,19 +249,40 @@ class AimForm(forms.ModelForm):
             "aim_deadline",
             "aim_review_frequency",
         ]
-        widgets = {"aim_deadline": DATE}
-        field_classes = {"aim_target_percent": ColumnDecimalField}
+        field_classes = {
+            "aim_target_percent": ColumnDecimalField,
+            "aim_deadline": DatePartsField,
+        }
+        error_messages = {
+            "aim_target_percent": {"invalid": "The target must be a number, like 90 or 92.5"},
+            "aim_deadline": {
+                "invalid": "The date must be a real date, "
+                "with the day, month and year as numbers, like 27 3 2026"
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aim_target_percent"].widget.attrs["class"] = "nhsuk-input--width-4"
 
 
-class CriterionForm(forms.Form):
-    kind = forms.ChoiceField(choices=Criterion.Kind.choices, widget=forms.HiddenInput)
+class CriterionForm(PlainForm):
+    """One of the four criteria; which one is in the page's address (`kind`), and the box to
+    tick names it."""
+
     confirmed = forms.BooleanField(label="We confirm this", required=False)
     evidence = forms.CharField(
-        label="What shows it", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="What shows it", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind in Criterion.Kind.values:
+            label = Criterion.Kind(kind).label.lower()
+            self.fields["confirmed"].label = f"We confirm the Always Event is {label}"
 
-class ScoreForm(forms.Form):
+
+class ScoreForm(PlainForm):
     score = forms.ChoiceField(label="Progress score", choices=ProgressScore.Score.choices)
     reason = forms.CharField(
         label="Why this score?",
@@ -261,28 +293,34 @@ class ScoreForm(forms.Form):
 
 class TimeEntryForm(ScopedForm):
     person = forms.ModelChoiceField(queryset=_people())
-    week_starting = forms.DateField(
+    week_starting = DatePartsField(
         label="Week",
-        widget=DATE,
+        error_messages={
+            "required": "Enter a day in the week",
+            "invalid": "The week must be a real date, "
+            "with the day, month and year as numbers, like 27 3 2026",
+        },
         help_text="Any day in the week: it is recorded against its Monday.",
     )
     hours = column_decimal_field(TimeEntry, "hours", min_value=0, max_value=80)
     note = forms.CharField(required=False, max_length=300)
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(PlainForm):
     kind = forms.ChoiceField(
-        label="Is it a challenge or something that helped?", choices=Challenge.Kind.choices
+        label="Is it a challenge or something that helped?",
+        choices=Challenge.Kind.choices,
+        error_messages={"required": "Select whether it is a challenge or something that helped"},
     )
     area = forms.ChoiceField(choices=Challenge.Area.choices)
     text = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 3}))
-    noted_on = forms.DateField(label="Date", widget=DATE)
+    noted_on = DatePartsField(label="Date")
     help_needed = forms.ChoiceField(
         label="Who can help?", choices=Challenge.Help.choices, required=False
     )
 
 
-class ImpactForm(forms.Form):
+class ImpactForm(PlainForm):
     kind = forms.ChoiceField(choices=Impact.Kind.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     unintended = forms.BooleanField(label="We did not plan for this (unintended)", required=False)
@@ -298,13 +336,13 @@ class ImpactForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="How you worked the figure out, so others can check it.",
     )
-    noted_on = forms.DateField(label="Date", widget=DATE)
+    noted_on = DatePartsField(label="Date")
 
 
-class CostForm(forms.Form):
+class CostForm(PlainForm):
     description = forms.CharField(label="What it was for", max_length=300)
     amount = column_decimal_field(Cost, "amount", label="Amount (£)", min_value=0)
-    incurred_on = forms.DateField(label="Date", widget=DATE)
+    incurred_on = DatePartsField(label="Date")
 
 
 class SustainPlanForm(ScopedModelForm):
@@ -318,26 +356,37 @@ class SustainPlanForm(ScopedModelForm):
             "spread_targets",
             "review_date",
         ]
+        field_classes = {"review_date": DatePartsField}
         widgets = {
-            "review_date": DATE,
             "standard_work": forms.Textarea(attrs={"rows": 3}),
             "training": forms.Textarea(attrs={"rows": 2}),
             "spread_targets": forms.Textarea(attrs={"rows": 2}),
         }
 
 
-class SpreadForm(forms.Form):
+class SpreadForm(PlainForm):
     title = forms.CharField(label="Title of the new team's Always Event", max_length=200)
     service = forms.CharField(label="Service or team it spreads to", max_length=200)
 
 
-class CommentForm(forms.Form):
-    text = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 2}))
+class CommentForm(PlainForm):
+    text = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write a comment first"},
+    )
 
 
-class StaffRateForm(forms.Form):
+class StaffRateForm(PlainForm):
     band = forms.ChoiceField(label="Pay band", choices=TeamMember.Band.choices)
     hourly_rate = column_decimal_field(
         StaffRate, "hourly_rate", label="Hourly cost (£)", min_value=0
     )
-    effective_from = forms.DateField(label="From", widget=DATE)
+    effective_from = DatePartsField(
+        label="From",
+        error_messages={
+            "required": "Enter the date the rate applies from",
+            "invalid": "The date the rate applies from must be a real date, "
+            "with the day, month and year as numbers, like 27 3 2026",
+        },
+    )

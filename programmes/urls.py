@@ -93,6 +93,20 @@ urlpatterns += [
     path(
         f"{EVENT}statements/", event_records.EventStatementsView.as_view(), name="event-statements"
     ),
+    path(
+        f"{EVENT}statements/vision/", event_records.EventVisionView.as_view(), name="event-vision"
+    ),
+    path(
+        f"{EVENT}statements/sign-off/",
+        event_records.VisionSignOffView.as_view(),
+        name="event-sign-off",
+    ),
+    path(f"{EVENT}statements/aim/", event_records.EventAimView.as_view(), name="event-aim"),
+    path(
+        f"{EVENT}statements/criteria/<slug:kind>/",
+        event_records.EventCriterionView.as_view(),
+        name="event-criterion",
+    ),
     path(f"{EVENT}score/", event_records.ProgressScoreView.as_view(), name="event-score"),
     path(
         f"{EVENT}challenges/", event_records.EventChallengesView.as_view(), name="event-challenges"

@@ -3,14 +3,15 @@ organisation's staff rates."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
@@ -29,85 +30,171 @@ from programmes.forms import (
     SustainPlanForm,
     VisionForm,
 )
-from programmes.models import Challenge, Criterion
+from programmes.models import AlwaysEvent, Challenge, Criterion, VisionSignOff
 from programmes.views.event_base import ActionFormsView, EventMixin
 
 
-class EventStatementsView(ActionFormsView):
+class EventStatementsView(EventMixin, TemplateView):
+    """What is saved of the vision, its partner sign-offs, the aim and the four criteria, each
+    with a link to its own page of one form (so typing in one never loses another's words)."""
+
     template_name = "programmes/event_statements.html"
     tab = "programmes:event-statements"
-    actions = {
-        "vision": (VisionForm, permissions.can_edit_event),
-        "sign_off": (SignOffForm, permissions.can_edit_event),
-        "aim": (AimForm, permissions.can_edit_event),
-        **{
-            f"criterion_{kind}": (CriterionForm, permissions.can_edit_event)
-            for kind in Criterion.Kind.values
-        },
-    }
-
-    def form_kwargs(self, name: str) -> dict[str, Any]:
-        return {"instance": self.event} if name in ("vision", "aim") else {}
-
-    def initial(self, name: str) -> dict[str, Any]:
-        if name == "sign_off":
-            return {"signed_on": timezone.localdate()}
-        if name.startswith("criterion_"):
-            kind = name.removeprefix("criterion_")
-            criterion = self.criteria.get(kind)
-            return {
-                "kind": kind,
-                "confirmed": bool(criterion and criterion.confirmed),
-                "evidence": criterion.evidence if criterion else "",
-            }
-        return {}
-
-    @property
-    def criteria(self) -> dict[str, Criterion]:
-        if not hasattr(self, "_criteria"):
-            self._criteria = {c.kind: c for c in selectors.event_criteria(event=self.event)}
-        return self._criteria
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        saved = {c.kind: c for c in selectors.event_criteria(event=self.event)}
+        slug = self.organisation.slug
         context["sign_offs"] = selectors.event_sign_offs(event=self.event)
         context["criteria"] = [
             (
                 Criterion.Kind(kind).label,
-                self.criteria.get(kind),
-                context["forms"].get(f"criterion_{kind}"),
+                saved.get(kind),
+                reverse(
+                    "programmes:event-criterion",
+                    kwargs={"org_slug": slug, "pk": self.event.pk, "kind": kind},
+                ),
             )
             for kind in Criterion.Kind.values
         ]
         return context
 
-    def perform_vision(self, form: VisionForm) -> str:
-        services.event_set_vision(
+
+class StatementFormView(EventMixin, ServiceFormMixin, FormView):
+    """One statement (the vision, a partner's sign-off, the aim or one criterion) on a page of
+    its own with one form. Saved, it goes back to the statements page with the message."""
+
+    view_permission = (permissions.can_edit_event,)
+    tab = "programmes:event-statements"
+    template_name = "programmes/event_statement_form.html"
+    heading: ClassVar[str] = ""
+    lead: ClassVar[str] = ""
+    submit_label: ClassVar[str] = "Save"
+    # The sign-off page shows the wording being signed off (and, with no vision, no form).
+    shows_vision: ClassVar[bool] = False
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.check(permissions.can_edit_event, "change the vision, aim and criteria")
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("organisation")  # these forms offer none of the organisation's rows
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            heading=self.get_heading(),
+            lead=self.lead,
+            submit_label=self.submit_label,
+            submit_hidden=self.get_submit_hidden(),
+            shows_vision=self.shows_vision,
+            cancel_url=self.get_success_url(),
+        )
+        return context
+
+    def get_heading(self) -> str:
+        return self.heading
+
+    def get_submit_hidden(self) -> str:
+        """Words after the button's label for screen readers, where the label is short."""
+        return ""
+
+    def get_success_url(self) -> str:
+        return self.event_url("programmes:event-statements")
+
+
+class EventVisionView(StatementFormView):
+    form_class = VisionForm
+    heading = "Vision statement"
+    lead = (
+        "In the words of patients, families and carers, written together with them: "
+        "“We will always …”."
+    )
+    submit_label = "Save the vision"
+    success_message = "The vision statement is saved. Ask a partner to sign off the new wording."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.event}
+
+    def perform(self, form: VisionForm) -> AlwaysEvent:
+        return services.event_set_vision(
             event=self.event,
             vision_statement=form.cleaned_data["vision_statement"],
             by=self.actor,
         )
-        return "The vision statement is saved. Ask a partner to sign off the new wording."
 
-    def perform_sign_off(self, form: SignOffForm) -> str:
-        sign_off = services.vision_sign_off_record(
-            event=self.event, by=self.actor, **form.cleaned_data
+
+class VisionSignOffView(StatementFormView):
+    form_class = SignOffForm
+    heading = "Record a partner's sign-off"
+    lead = "A partner who helped write the vision confirms this wording."
+    submit_label = "Record sign-off"
+    shows_vision = True
+    success_message = "Sign-off by {object.signed_by_name} recorded."
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"signed_on": timezone.localdate()}
+
+    def perform(self, form: SignOffForm) -> VisionSignOff:
+        return services.vision_sign_off_record(event=self.event, by=self.actor, **form.cleaned_data)
+
+
+class EventAimView(StatementFormView):
+    form_class = AimForm
+    heading = "Aim"
+    lead = (
+        "The aim says what will happen, for whom, how much and by when. "
+        "Fill in every part and it reads as one sentence."
+    )
+    submit_label = "Save the aim"
+    success_message = "The aim is saved."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.event}
+
+    def perform(self, form: AimForm) -> AlwaysEvent:
+        return services.event_set_aim(event=self.event, by=self.actor, **form.cleaned_data)
+
+
+class EventCriterionView(StatementFormView):
+    """One of the four criteria, named in the address; any other name is not found."""
+
+    form_class = CriterionForm
+    lead = "Confirm it with what shows it: you can save what shows it first and confirm later."
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if kwargs["kind"] not in Criterion.Kind.values:
+            raise Http404("No such criterion.")
+        self.kind = str(kwargs["kind"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_heading(self) -> str:
+        return f"Criterion: {Criterion.Kind(self.kind).label}"
+
+    def get_submit_hidden(self) -> str:
+        return str(Criterion.Kind(self.kind).label)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "kind": self.kind}
+
+    def get_initial(self) -> dict[str, Any]:
+        saved = next(
+            (c for c in selectors.event_criteria(event=self.event) if c.kind == self.kind), None
         )
-        return f"Sign-off by {sign_off.signed_by_name} recorded."
+        return {
+            "confirmed": bool(saved and saved.confirmed),
+            "evidence": saved.evidence if saved else "",
+        }
 
-    def perform_aim(self, form: AimForm) -> str:
-        services.event_set_aim(event=self.event, by=self.actor, **form.cleaned_data)
-        return "The aim is saved."
-
-    def _perform_criterion(self, form: CriterionForm) -> str:
-        criterion = services.criterion_set(event=self.event, by=self.actor, **form.cleaned_data)
+    def perform(self, form: CriterionForm) -> Criterion:
+        criterion = services.criterion_set(
+            event=self.event, kind=self.kind, by=self.actor, **form.cleaned_data
+        )
         state = "confirmed" if criterion.confirmed else "saved, not yet confirmed"
-        return f"{criterion.get_kind_display()}: {state}."
-
-    def perform(self, name: str, form: Any) -> str:
-        if name.startswith("criterion_"):
-            return self._perform_criterion(form)
-        return super().perform(name, form)
+        self.success_message = f"{criterion.get_kind_display()}: {state}."
+        return criterion
 
 
 class ProgressScoreView(ActionFormsView):

@@ -35,13 +35,13 @@ def test_a_refused_vision_is_corrected_from_the_error_summary(page: Page, check_
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, "lead@northfield.test")
-    page.goto(f"/o/northfield/events/{event.pk}/statements/")
+    page.goto(f"/o/northfield/events/{event.pk}/statements/vision/")
     box = page.get_by_role("textbox", name="Vision statement")
     box.fill("Patients get a plan.")
     page.get_by_role("button", name="Save the vision").click()
 
     expect(page).to_have_title(
-        "Error: Vision and aim \u2013 Plan for the day \u2013 Always Events®"
+        "Error: Vision statement \u2013 Plan for the day \u2013 Always Events®"
     )
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_be_focused()

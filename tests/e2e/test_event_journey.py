@@ -7,12 +7,15 @@ the timeline. axe-core checks every page on the way.
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from alwaysevents.tenancy.scope import organisation_scope
 from programmes.models import AlwaysEvent, Role, StageTransition
-from tests.e2e.helpers import expect_problem, path_is, sign_in
+from tests.e2e.helpers import expect_problem, fill_date, path_is, sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -62,9 +65,11 @@ def test_team_lead_runs_an_always_event_through_its_first_stages(page: Page, che
     page.get_by_label("QI support contact").fill("Jo Improvement, QI team")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The details are saved.")).to_be_visible()
-    checklist = page.locator(".ae-checklist")
-    expect(checklist.locator(".ae-check-met", has_text="Oversight group named")).to_be_visible()
-    expect(checklist.locator(".ae-check-unmet", has_text="Protected time agreed")).to_be_visible()
+    checklist = page.locator(".nhsuk-task-list")
+    done = checklist.locator(".nhsuk-task-list__item", has_text="Oversight group named")
+    expect(done.locator(".nhsuk-task-list__status")).to_have_text("Done")
+    to_do = checklist.locator(".nhsuk-task-list__item", has_text="Protected time agreed")
+    expect(to_do.locator(".nhsuk-task-list__status")).to_have_text("To do")
 
     # Stopped by the unmet checks...
     page.get_by_role("link", name="Move to Discovering").click()
@@ -75,7 +80,7 @@ def test_team_lead_runs_an_always_event_through_its_first_stages(page: Page, che
     page.get_by_label("Move on anyway").check()
     page.get_by_role("button", name="Change the stage").click()
     expect_problem(page, "Say why you are moving on before these are done.")
-    page.get_by_label("Reason", exact=True).fill(
+    page.get_by_role("textbox", name=re.compile(r"^Reason")).fill(
         "Protected time is agreed at next week's rota meeting."
     )
     page.get_by_label("Move on anyway").check()
@@ -86,20 +91,29 @@ def test_team_lead_runs_an_always_event_through_its_first_stages(page: Page, che
         transition = StageTransition.objects.filter(event=event).latest("at")
     assert "Protected time agreed for every team member" in transition.overridden
 
-    # The vision and the aim.
+    # The vision and the aim, each on its own page, back to the statements page after each.
     tab(page, "Vision and aim")
     check_a11y(page)
-    page.locator("#id_vision-vision_statement").fill(
+    page.get_by_role("link", name="Write the vision statement").click()
+    check_a11y(page)
+    page.get_by_label("Vision statement").fill(
         "We will always tell you the plan for your day by 10am."
     )
     page.get_by_role("button", name="Save the vision").click()
     expect(page.get_by_text("The vision statement is saved.")).to_be_visible()
+    expect(page).to_have_url(path_is(f"/o/northfield/events/{event.pk}/statements/"))
+    expect(
+        page.get_by_text("We will always tell you the plan for your day by 10am.")
+    ).to_be_visible()
+    page.get_by_role("link", name="Change for whom").click()
+    check_a11y(page)
     page.get_by_label("For whom").fill("patients on Ward 7")
     page.get_by_label("What will happen").fill("are told the plan for their day by 10am")
     page.get_by_label("Target (per cent)").fill("90")
-    page.get_by_label("By when").fill("2027-03-31")
+    fill_date(page, "By when", datetime.date(2027, 3, 31))
     page.get_by_label("How often you will review it").select_option(label="every month")
     page.get_by_role("button", name="Save the aim").click()
+    expect(page.get_by_text("The aim is saved.")).to_be_visible()
     expect(
         page.get_by_text(
             "By 31 March 2027, 90% of patients on Ward 7 are told the plan for their day by 10am. "

@@ -74,9 +74,13 @@ def test_an_invited_team_lead_creates_an_account_and_joins(
     expect(admin).to_have_url(path_is(f"/o/{ORG_SLUG}/"))
     check_a11y(admin)
 
-    nav = admin.get_by_role("navigation", name="Main")
-    nav.get_by_role("button", name="Manage").click()
-    nav.get_by_role("link", name="People").click()
+    # The header's menu; where it does not fit, the frontend moves the last items under "More".
+    admin.wait_for_load_state("load")
+    nav = admin.get_by_role("navigation", name="Menu")
+    people = nav.get_by_role("link", name="People", exact=True)
+    if not people.is_visible():
+        nav.get_by_role("button", name=re.compile("More")).click()
+    people.click()
     expect(admin).to_have_url(path_is(f"/o/{ORG_SLUG}/members/"))
     check_a11y(admin)
 

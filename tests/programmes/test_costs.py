@@ -64,5 +64,5 @@ def test_the_impact_page_shows_each_cost_line(event, client_for, viewer):
         key="tests.shown", label="Things bought", func=lambda es: {e.pk: Decimal("7") for e in es}
     ):
         html = client_for(viewer).get(url).content.decode()
-    assert '<th scope="row">Things bought</th>' in html
+    assert '<th class="nhsuk-table__header" scope="row">Things bought</th>' in html
     assert "£7.00" in html

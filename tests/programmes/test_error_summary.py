@@ -62,18 +62,16 @@ def summary_of(response) -> tuple[str, list[tuple[str, str]]]:
 def test_a_refused_vision_puts_the_problem_at_the_top_linked_to_the_box(
     client_for, organisation, editor, event
 ):
-    url = reverse(
-        "programmes:event-statements", kwargs={"org_slug": organisation.slug, "pk": event.pk}
-    )
+    url = reverse("programmes:event-vision", kwargs={"org_slug": organisation.slug, "pk": event.pk})
     client = client_for(editor)
     title, links = summary_of(client.get(url))
     assert not title.startswith("Error: ") and links == []
-    response = client.post(url, {"action": "vision", "vision-vision_statement": "A plan."})
+    response = client.post(url, {"vision_statement": "A plan."})
     title, links = summary_of(response)
-    assert title == "Error: Vision and aim \u2013 Plan for the day \u2013 Always Events®"
+    assert title == "Error: Vision statement \u2013 Plan for the day \u2013 Always Events®"
     assert links == [
         (
-            "id_vision-vision_statement",
+            "id_vision_statement",
             "Write the vision in patients&#x27; own words, starting &quot;I will always&quot; or "
             "&quot;We will always&quot;.",
         )

@@ -176,14 +176,13 @@ def test_stage_page_shows_what_is_missing_and_takes_an_override(event, client_fo
 def test_stage_page_refuses_a_stage_it_does_not_offer(event, client_for, editor):
     response = client_for(editor).post(url("event-stage", event), {"to_stage": "testing"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the stages offered" in response.content.decode()
 
 
 def test_team_members_edit_content_but_not_stage_or_team(event, client_for, viewer):
     client = client_for(viewer)
     response = client.post(
-        url("event-statements", event),
-        {"action": "vision", "vision-vision_statement": "We will always say hello."},
+        url("event-vision", event), {"vision_statement": "We will always say hello."}
     )
     assert response.status_code == 302
     event.refresh_from_db()
@@ -203,12 +202,10 @@ def test_team_members_edit_content_but_not_stage_or_team(event, client_for, view
 
 def test_sponsors_read_and_comment_but_do_not_edit(event, client_for, sponsor):
     client = client_for(sponsor)
-    response = client.post(
-        url("event-statements", event),
-        {"action": "vision", "vision-vision_statement": "We will always x"},
-    )
+    response = client.post(url("event-vision", event), {"vision_statement": "We will always x"})
     assert response.status_code == 403
-    assert "Save the vision" not in client.get(url("event-statements", event)).content.decode()
+    statements = client.get(url("event-statements", event)).content.decode()
+    assert url("event-vision", event) not in statements and ">Change<" not in statements
     response = client.post(url("event-comment", event), {"text": "Well done, team."})
     assert response.status_code == 302
     assert "Well done, team." in client.get(url("event-detail", event)).content.decode()
@@ -216,36 +213,33 @@ def test_sponsors_read_and_comment_but_do_not_edit(event, client_for, sponsor):
 
 def test_forms_name_what_is_wrong_and_keep_what_was_typed(event, client_for, editor):
     client = client_for(editor)
-    response = client.post(
-        url("event-statements", event),
-        {"action": "vision", "vision-vision_statement": "Patients get a plan."},
-    )
+    response = client.post(url("event-vision", event), {"vision_statement": "Patients get a plan."})
     content = response.content.decode()
     assert response.status_code == 200
     assert "starting &quot;I will always&quot; or &quot;We will always&quot;" in content
     assert "Patients get a plan." in content
     event.refresh_from_db()
     assert event.vision_statement == ""
-    # What was refused is in the box to correct, never shown as the saved vision with a
-    # partner sign-off form under it.
-    assert "ae-vision" not in content and "Record sign-off" not in content
-    assert "No partner has signed off the vision yet." in content
-    response = client.post(
-        url("event-statements", event),
-        {
-            "action": "criterion_important",
-            "criterion_important-kind": "important",
-            "criterion_important-confirmed": "on",
-        },
-    )
+    # What was refused is in the box to correct, never shown as the saved vision: the
+    # statements page still has none, and so offers no partner sign-off.
+    assert "ae-vision" not in content
+    statements = client.get(url("event-statements", event)).content.decode()
+    assert "Patients get a plan." not in statements
+    assert "No partner has signed off the vision yet." in statements
+    assert url("event-sign-off", event) not in statements
+    response = client.post(url("event-criterion", event, kind="important"), {"confirmed": "on"})
     assert "before confirming it" in response.content.decode()
 
 
-def test_unknown_action_is_a_bad_request(event, client_for, editor):
-    assert (
-        client_for(editor).post(url("event-statements", event), {"action": "nonsense"}).status_code
-        == 400
+def test_the_statements_page_takes_no_posts(event, client_for, editor):
+    client = client_for(editor)
+    response = client.post(
+        url("event-statements", event),
+        {"action": "vision", "vision-vision_statement": "We will always say hello."},
     )
+    assert response.status_code == 405
+    event.refresh_from_db()
+    assert event.vision_statement == ""
 
 
 def test_time_challenge_score_and_impact_through_the_pages(event, client_for, editor, sponsor):
@@ -340,7 +334,7 @@ def test_team_management_by_the_lead(event, client_for, editor, viewer):
             "member-band": "5",
         },
     )
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the choices offered for person" in response.content.decode()
 
 
 def test_create_event_page(organisation, client_for, editor, viewer, sponsor):
@@ -379,9 +373,7 @@ def test_closed_events_are_read_only(event, client_for, editor):
         by=editor,
     )
     client = client_for(editor)
-    response = client.post(
-        url("event-statements", event),
-        {"action": "vision", "vision-vision_statement": "We will always x"},
-    )
+    response = client.post(url("event-vision", event), {"vision_statement": "We will always x"})
     assert response.status_code == 403
+    assert client.get(url("event-aim", event)).status_code == 403
     assert "Closed: stopped" in client.get(url("event-detail", event)).content.decode()
