@@ -190,7 +190,14 @@ LINK = re.compile(r'<a href="#([^"]+)">')
 @pytest.fixture
 def world(db):
     organisation = OrganisationFactory()
-    return {"organisation": organisation, "user": UserFactory(), "services": ["Ward 1"]}
+    from measurement.models import Measure
+
+    return {
+        "organisation": organisation,
+        "user": UserFactory(),
+        "services": ["Ward 1"],
+        "measures": Measure.objects.with_scopes_disabled().none(),
+    }
 
 
 @pytest.mark.parametrize("form_class", FORMS, ids=lambda c: f"{c.__module__}.{c.__name__}")

@@ -10,6 +10,7 @@ ORG_PREFIX = "o/<slug:org_slug>/"
 ALLOWED_OUTSIDE_ORG = {
     "": "home: redirects each person to their role's home",
     "healthz": "health check: public, reveals nothing",
+    "account/": "each person's own account page: their organisations and settings",
     "programme/": "programme admins (ProgrammeViewMixin)",
     "programme/organisations/new/": "programme admins",
     "programme/organisations/<slug:slug>/edit/": "programme admins",

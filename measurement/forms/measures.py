@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from alwaysevents.date_widget import DatePartsField
+from alwaysevents.form_messages import PlainForm, PlainModelForm
 from alwaysevents.validators import ColumnDecimalField, column_decimal_field
 from measurement.models import DataPoint, Measure
 
@@ -28,7 +29,7 @@ def _plain_initial(form: forms.BaseForm, names: tuple[str, ...]) -> None:
     }
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(PlainModelForm):
     class Meta:
         model = Measure
         fields = [
@@ -74,7 +75,7 @@ class MeasureForm(forms.ModelForm):
         _plain_initial(self, ("target",))
 
 
-class PointForm(forms.Form):
+class PointForm(PlainForm):
     period: forms.DateField = DatePartsField(
         help_text="Any day: it is recorded against its week or month."
     )
@@ -142,19 +143,19 @@ class GridPointForm(PointForm):
                 field.widget.attrs["class"] += " nhsuk-input--error"
 
 
-class ExcludeForm(forms.Form):
+class ExcludeForm(PlainForm):
     point = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Why leave it out of the analysis?", max_length=300)
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(PlainForm):
     start_period = DatePartsField(label="New phase from")
     reason = forms.CharField(
         label="What changed in the process?", widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class KeepLimitsForm(forms.Form):
+class KeepLimitsForm(PlainForm):
     """Decline a suggested recalculation for the run that starts at `start_period`."""
 
     start_period = forms.DateField(widget=forms.HiddenInput)
@@ -166,7 +167,7 @@ class KeepLimitsForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainForm):
     file = forms.FileField(
         label="CSV or Excel file",
         help_text="Columns: measure, period, value (or numerator and denominator), note. "

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from alwaysevents.date_widget import DatePartsField
+from alwaysevents.form_messages import PlainForm
 from measurement.models import ChangeIdea, Driver, Measure, PdsaCycle
 
 NO_NAMES = "No names, NHS numbers or clinical details."
@@ -19,7 +20,7 @@ def _text_field(label: str, **kwargs: Any) -> forms.CharField:
     return forms.CharField(label=label, max_length=300, **kwargs)
 
 
-class DriverForm(forms.Form):
+class DriverForm(PlainForm):
     """A primary driver: one of the big things that must be true for the aim to happen."""
 
     text = _text_field(
@@ -34,9 +35,12 @@ class DriverChoiceField(forms.ModelChoiceField):
         return obj.text
 
 
-class SecondaryDriverForm(forms.Form):
+class SecondaryDriverForm(PlainForm):
     parent = DriverChoiceField(
-        label="Under the primary driver", queryset=Driver.objects.none(), empty_label=None
+        label="Under the primary driver",
+        queryset=Driver.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of this event's primary drivers"},
     )
     text = _text_field(
         "Secondary driver",
@@ -51,7 +55,7 @@ class SecondaryDriverForm(forms.Form):
         field.queryset = Driver.objects.with_scopes_disabled().filter(pk__in=primary_pks)
 
 
-class ChangeIdeaForm(forms.Form):
+class ChangeIdeaForm(PlainForm):
     text = _text_field("Change idea", help_text="Something specific the team will try. " + NO_NAMES)
     kind = forms.ChoiceField(
         label="Kind of change",
@@ -82,14 +86,14 @@ class ChangeIdeaForm(forms.Form):
         return self._secondaries.get(self.cleaned_data.get("driver") or "")
 
 
-class _OneOfTheEvent(forms.Form):
+class _OneOfTheEvent(PlainForm):
     """Forms that act on one driver or change idea of the event, named by a hidden `target`."""
 
     target = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DriverRenameForm(_OneOfTheEvent):
-    text = _text_field("New wording")
+    text = _text_field("New wording", error_messages={"required": "Enter the new wording"})
 
 
 class DriverRemoveForm(_OneOfTheEvent):
@@ -108,7 +112,7 @@ class ChangeIdeaRemoveForm(_OneOfTheEvent):
     pass
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(PlainForm):
     """A button: start, close, start the next cycle."""
 
 
@@ -117,7 +121,7 @@ class MeasureChoices(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.get_type_display().lower()} measure)"
 
 
-class PdsaPlanForm(forms.Form):
+class PdsaPlanForm(PlainForm):
     """The Plan of a cycle, with its questions and predictions as numbered pairs of fields."""
 
     purpose = forms.ChoiceField(
@@ -149,6 +153,7 @@ class PdsaPlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="The cycle will show on these measures' charts.",
+        error_messages={"invalid_choice": "Choose only measures of this Always Event"},
     )
 
     def __init__(
@@ -196,7 +201,7 @@ class PdsaPlanForm(forms.Form):
         return data
 
 
-class PdsaDoForm(forms.Form):
+class PdsaDoForm(PlainForm):
     carried_out_as_planned = forms.TypedChoiceField(
         label="Was it carried out as planned?",
         choices=[("yes", "Yes"), ("no", "No, it changed")],
@@ -220,7 +225,7 @@ class PdsaDoForm(forms.Form):
     )
 
 
-class PdsaDecideForm(forms.Form):
+class PdsaDecideForm(PlainForm):
     comparison = forms.CharField(
         label="How did it compare with your predictions?",
         widget=forms.Textarea(attrs={"rows": 3}),

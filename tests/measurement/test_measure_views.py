@@ -213,7 +213,7 @@ def test_grid_marks_the_row_and_the_cell_in_error_and_the_summary_links_to_it(
     )
     assert response.status_code == 200
     content = response.content.decode()
-    message = f"Value for {day}: Enter a number."
+    message = f"Value for {day}: Value must be a number, like 12 or 12.5"
     # The summary at the top links to the cell's input.
     summary = content[content.index('data-module="nhsuk-error-summary"') :]
     summary = summary[: summary.index("</div>")]

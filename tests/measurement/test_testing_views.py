@@ -229,7 +229,7 @@ def test_secondary_driver_must_be_under_a_primary_of_this_event(
         {"action": "secondary", "secondary-parent": secondary.pk, "secondary-text": "Deep"},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose one of this event&#x27;s primary drivers" in response.content.decode()
 
 
 def test_rename_and_remove_drivers(event, secondary, idea, client_for, viewer):
@@ -241,7 +241,7 @@ def test_rename_and_remove_drivers(event, secondary, idea, client_for, viewer):
         {"action": "rename_driver", "rename_driver-target": primary.pk, "rename_driver-text": ""},
     )
     assert response.status_code == 200
-    assert "This field is required" in response.content.decode()
+    assert "Enter the new wording" in response.content.decode()
     response = client.post(
         path,
         {
@@ -416,7 +416,7 @@ def test_plan_form_keeps_input_and_refuses_other_events_measures(
     assert 'value="Will staff use it?"' in content and 'value="Day staff"' in content
     response = client.post(path, plan_data(**{"plan-measures": theirs.pk}))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose only measures of this Always Event" in response.content.decode()
     assert not PdsaCycle.objects.with_scope(organisation=organisation.pk).exists()
 
 
