@@ -72,7 +72,7 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     pytest-django wraps the app in staticfiles' StaticFilesHandler, which looks files up with
     the finders: they do not know the hashed names that the manifest storage (DEBUG off) puts
     in pages, so every stylesheet and script would 404 and the journeys, and axe's colour
-    checks, would run on unstyled pages without Bootstrap's JavaScript. Here /static/ goes
+    checks, would run on unstyled pages without NHS.UK frontend's scripts. Here /static/ goes
     through the app's own middleware instead: WhiteNoise serves what collectstatic wrote.
     """
     from django.conf import settings
