@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from alwaysevents.exceptions import DomainError
 from coproduction.models import (
@@ -360,7 +361,9 @@ def test_home_lists_only_their_events_with_statement_stage_and_no_one_elses_data
     assert VISION in content
     assert "Designing the change together" in content  # the stage, in plain words
     assert "waiting for you to sign it off" in content
-    assert editor.display_name in content  # the team lead's name ...
+    assert (
+        escape(editor.display_name) in content
+    )  # the team lead's name (as HTML: O&#x27;Neill) ...
     assert editor.email not in content  # ... but not their contact details
     assert "Ward rounds" not in content  # an event they are not part of
     assert "Robin" not in content and "robin@example.org" not in content
