@@ -1,0 +1,105 @@
+"""Every page of the demo on a 390 px phone: nothing wider than the screen, the menu always there.
+
+Each demo persona of an organisation signs in through the real form and walks the site
+breadth-first in Chromium at 390x844, following the links of ours that each page shows (no
+downloads, no sign-out). On every page the document must be no wider than the screen (no
+sideways scrolling, issue 16 item 5), and a staff member's page must show the header's menu.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from programmes.demo import DEMO_PASSWORD
+from tests.e2e.helpers import sign_in
+
+PHONE = {"width": 390, "height": 844}
+# Staff personas see the menu; the partner sees theirs (My Always Events, My details).
+PERSONAS = [
+    "staff@northfield.example",
+    "lead@northfield.example",
+    "orgadmin@northfield.example",
+    "sponsor@northfield.example",
+    "pat.carer@example.org",
+]
+PAGES_EACH = 45
+SKIP = (
+    "/static/",
+    "/media/",
+    "/api/",
+    "logout",
+    ".csv",
+    ".xlsx",
+    ".pdf",
+    ".png",
+    ".svg",
+    "/download",
+)
+
+
+@pytest.fixture
+def demo(transactional_db, tmp_path):
+    with override_settings(VAR_DIR=tmp_path):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+
+
+def _links(page: Page) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map((a) => a.href)")
+    found = []
+    for href in hrefs:
+        parts = urlsplit(urldefrag(href)[0])
+        if parts.netloc and parts.netloc != urlsplit(page.url).netloc:
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if path.startswith("/") and not any(s in path for s in SKIP):
+            found.append(path)
+    return found
+
+
+def _walk(page: Page, email: str) -> tuple[int, list[str]]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    queue = deque(["/"])
+    visited = 0
+    while queue and visited < PAGES_EACH:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            response = page.goto(path)
+        except PlaywrightError as error:  # a download (a PDF, a file): not a page
+            if "Download is starting" in str(error):
+                continue
+            raise
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        visited += 1
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{email} {page.url}: {width} px wide")
+        if not page.get_by_role("navigation", name="Menu").is_visible():
+            problems.append(f"{email} {page.url}: no menu")
+        queue.extend(p for p in _links(page) if p not in seen)
+    return visited, problems
+
+
+def test_every_page_fits_a_phone_and_shows_the_menu(new_page, demo):
+    problems: list[str] = []
+    for email in PERSONAS:
+        page = new_page()
+        page.set_viewport_size(PHONE)
+        sign_in(page, email, DEMO_PASSWORD)
+        visited, found = _walk(page, email)
+        assert visited >= 10, f"{email} reached only {visited} pages"
+        problems += found
+    assert problems == [], "\n".join(problems)
