@@ -62,7 +62,10 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs network).
 	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip compile pyproject.toml --group dev \
 		--generate-hashes --python-version 3.11 -o requirements.lock && \
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
-		-o requirements-production.lock
+		-o requirements-production.lock && \
+	sed -i 's/^fonttools==/fonttools[woff]==/' requirements.lock requirements-production.lock
+# pip's --require-hashes counts WeasyPrint's "fonttools[woff]" as unpinned unless the pin names
+# the extra: without it a clean install fails as soon as a newer fonttools is published.
 
 .PHONY: run
 run: install ## Start the app with demo data on http://127.0.0.1:$(PORT) (web, worker and beat; Ctrl-C stops all).
