@@ -125,7 +125,7 @@ class PlainMessagesMixin:
         for name, field in self.fields.items():
             plain = plain_messages(field, name)
             for code, message in list(field.error_messages.items()):
-                if code in plain and _is_django_default(str(message)):
+                if code in plain and django_default_in(str(message)):
                     field.error_messages[code] = plain[code]
             for code, message in plain.items():
                 field.error_messages.setdefault(code, message)
@@ -186,10 +186,6 @@ DJANGO_DEFAULTS = re.compile(
 )
 
 
-def _is_django_default(message: str) -> bool:
-    return bool(DJANGO_DEFAULTS.fullmatch(message.strip()))
-
-
 def django_default_in(message: str) -> bool:
     """Whether `message` is one of Django's default messages (filled in or not)."""
-    return _is_django_default(message)
+    return bool(DJANGO_DEFAULTS.fullmatch(message.strip()))

@@ -98,9 +98,10 @@ def nhsuk_field(field: BoundField) -> FieldView:
         css = CLASSES[kind]
         existing = field.field.widget.attrs.get("class", "")
         if kind != "date":
+            classes = [css, *(c for c in existing.split() if c != css)]
             if field.errors and kind in ("input", "textarea", "select"):
-                css = f"{css} {css}--error"
-            attrs["class"] = f"{css} {existing}".strip()
+                classes.append(f"{css}--error")  # the modifier last, after a width
+            attrs["class"] = " ".join(c for c in classes if c)
             if described:
                 attrs["aria-describedby"] = described
         if counted:  # the count says how far over the limit, instead of the browser cutting text
