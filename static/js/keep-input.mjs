@@ -32,9 +32,17 @@ function write(el, value) {
   }
 }
 
-function keyOf(form, index) {
+// A form's name on its page: its id, else its "action" field, else where it is sent with the kind
+// and name of each field (two forms sent to the same address, as allauth's email page has, are
+// told apart by their fields); the same name twice on a page is numbered.
+function keyOf(form, fields, used) {
   const action = form.querySelector('input[type="hidden"][name="action"]');
-  const name = form.id || (action && action.value) || form.getAttribute("action") || String(index);
+  const shape = fields.map((el) => `${el.type}:${el.name}`).join(",");
+  const base =
+    form.id || (action && action.value) || `${form.getAttribute("action") || ""}|${shape}`;
+  const count = used.get(base) || 0;
+  used.set(base, count + 1);
+  const name = count ? `${base}#${count}` : base;
   return `${PREFIX}${window.location.pathname}:${name}`;
 }
 
@@ -56,12 +64,11 @@ export function keepInput() {
     return;
   }
   const forms = postForms();
-  if (forms.length < 2) {
-    return;
-  }
-  forms.forEach((form, index) => {
-    const key = keyOf(form, index);
+  const several = forms.length >= 2;
+  const used = new Map();
+  forms.forEach((form) => {
     const fields = keptFields(form);
+    const key = keyOf(form, fields, used);
     const shown = fields.map(read);
     let kept = null;
     try {
@@ -69,12 +76,20 @@ export function keepInput() {
     } catch {
       kept = null;
     }
-    if (kept && kept.shown && kept.typed && kept.shown.length === fields.length) {
+    const restoring = Boolean(
+      kept && kept.shown && kept.typed && kept.shown.length === fields.length,
+    );
+    if (restoring) {
       fields.forEach((el, i) => {
         if (kept.shown[i] === shown[i] && kept.typed[i] !== shown[i]) {
           write(el, kept.typed[i]);
         }
       });
+    }
+    // Typing is kept on pages of several forms; a form that comes back alone on its page (the
+    // others gone once sent) still gets back what was typed, and keeps it until it is sent.
+    if (!several && !restoring) {
+      return;
     }
     const save = () => {
       const typed = fields.map(read);

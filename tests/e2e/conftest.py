@@ -7,11 +7,17 @@ them out with `-m "not e2e"`. Environment knobs:
 - E2E_SCREENSHOTS=1: save a screenshot at the end of each journey to /tmp/e2e-<name>.png.
 - E2E_A11Y_DEFER=1: collect accessibility violations and fail once at the end of the test
   instead of at the first page, so that one run shows every page's problems.
+- E2E_SCREENS=desktop,phone: run only these of the three screens (see below).
+
+Every journey runs three times, once on each screen of `SCREENS`: a desktop at 1366x768 with
+the mouse, a phone at 390x844 by touch, and a desktop by keyboard alone (`keyboard.py`). A test
+that sets its own size or keys names the screens it needs with `@pytest.mark.screens(...)`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 
 # Playwright's sync API runs an event loop in the test's thread; Django's ORM calls made by
@@ -20,12 +26,15 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from tests.e2e.keyboard import keyboard_only
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM_ARGS = [
@@ -43,6 +52,49 @@ BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 SCREENSHOT_DIR = Path("/tmp")  # noqa: S108 - debugging output only
 
 expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    width: int
+    height: int
+    touch: bool = False
+    keyboard_only: bool = False
+
+    @property
+    def is_phone(self) -> bool:
+        return self.touch
+
+
+SCREENS = {
+    screen.name: screen
+    for screen in (
+        Screen("desktop", 1366, 768),
+        Screen("phone", 390, 844, touch=True),
+        Screen("keyboard", 1366, 768, keyboard_only=True),
+    )
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each browser test once per screen (see the module's text)."""
+    if "screen" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("screens")
+    names = list(marker.args) if marker else list(SCREENS)
+    wanted = os.environ.get("E2E_SCREENS")
+    if wanted:
+        names = [name for name in names if name in wanted.split(",")] or names[:1]
+    metafunc.parametrize("screen", names, indirect=True)
+
+
+@pytest.fixture
+def screen(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Screen:
+    chosen = SCREENS[getattr(request, "param", "desktop")]
+    if chosen.keyboard_only:
+        keyboard_only(monkeypatch)
+    return chosen
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -120,7 +172,7 @@ def _slug(text: str) -> str:
 
 @pytest.fixture
 def new_page(
-    browser: Browser, live_server, request: pytest.FixtureRequest
+    browser: Browser, live_server, screen: Screen, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[], Page]]:
     """Open a page in a fresh browser context (its own cookies): one per person in a journey."""
     pages: list[Page] = []
@@ -130,7 +182,9 @@ def new_page(
             base_url=live_server.url,
             locale="en-GB",
             timezone_id="Europe/London",
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": screen.width, "height": screen.height},
+            is_mobile=screen.touch,
+            has_touch=screen.touch,
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
@@ -155,6 +209,20 @@ def new_page(
 @pytest.fixture
 def page(new_page: Callable[[], Page]) -> Page:
     return new_page()
+
+
+# --- Data ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(transactional_db, tmp_path) -> Iterator[None]:
+    """The demo organisations and people of `make run` (`seed_demo`), for the live server."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(VAR_DIR=tmp_path):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
 
 
 # --- Accessibility -----------------------------------------------------------------------------

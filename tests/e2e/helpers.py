@@ -62,6 +62,17 @@ def sign_out(page: Page, check_a11y: Callable[[Page], None] | None = None) -> No
     expect(page).to_have_url(path_is(LOGIN_PATH))
 
 
+def open_menu_item(page: Page, name: str) -> None:
+    """Follow a link of the header's menu. On a narrow screen the menu keeps what does not fit
+    in its "More" list, which is opened first, as a person on a phone would."""
+    page.wait_for_load_state("load")
+    menu = page.get_by_role("navigation", name="Menu")
+    link = menu.get_by_role("link", name=name, exact=True)
+    if not link.count():
+        menu.get_by_role("button", name="Browse More").click()
+    link.click()
+
+
 def fill_date(page: Page, legend: str | re.Pattern[str], day: datetime.date) -> None:
     """Type a date into the NHS date input (day, month and year boxes) named by its legend."""
     group = page.get_by_role("group", name=legend)

@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     enter_authenticator_code,
     fill_sign_in_form,
     fresh_totp_code,
+    open_menu_item,
     path_is,
     sign_in,
 )
@@ -106,7 +107,7 @@ def test_admin_assigns_reviewers_score_moderate_accredit_and_verify(new_page, ch
     # The programme admin assigns two reviewers.
     admin_page = new_page()
     sign_in_with_code(admin_page, admin, admin_secret)
-    admin_page.get_by_role("link", name="Accreditation", exact=True).click()
+    open_menu_item(admin_page, "Accreditation")
     expect(admin_page.get_by_role("heading", name="Accreditation", level=1)).to_be_visible()
     expect(admin_page.locator("#queue")).to_contain_text("Assign reviewers")
     expect(admin_page.locator("#funnel")).to_contain_text("Submitted")

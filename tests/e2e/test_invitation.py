@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from programmes import services
 from programmes.models import Role
-from tests.e2e.helpers import LOGIN_PATH, fill_sign_in_form, path_is, sign_in
+from tests.e2e.helpers import LOGIN_PATH, fill_sign_in_form, open_menu_item, path_is, sign_in
 from tests.factories import InvitationFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 ORG_SLUG = "northfield"
@@ -74,13 +74,7 @@ def test_an_invited_team_lead_creates_an_account_and_joins(
     expect(admin).to_have_url(path_is(f"/o/{ORG_SLUG}/"))
     check_a11y(admin)
 
-    # The header's menu; where it does not fit, the frontend moves the last items under "More".
-    admin.wait_for_load_state("load")
-    nav = admin.get_by_role("navigation", name="Menu")
-    people = nav.get_by_role("link", name="People", exact=True)
-    if not people.is_visible():
-        nav.get_by_role("button", name=re.compile("More")).click()
-    people.click()
+    open_menu_item(admin, "People")
     expect(admin).to_have_url(path_is(f"/o/{ORG_SLUG}/members/"))
     check_a11y(admin)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from programmes.models import Role
@@ -20,6 +21,7 @@ def tab_to(page: Page, target: Locator, limit: int = MAX_TABS_TO_A_FIELD) -> int
     raise AssertionError(f"{target} was not reached in {limit} presses of Tab")
 
 
+@pytest.mark.screens("desktop", "phone")
 def test_sign_in_by_keyboard_alone(page: Page, check_a11y, transactional_db):
     organisation = OrganisationFactory(slug="northfield", name="Northfield Hospitals")
     user = UserFactory(email="keyboard.user@northfield.test")

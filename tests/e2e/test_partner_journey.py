@@ -16,7 +16,7 @@ from alwaysevents.tenancy.scope import organisation_scope
 from coproduction.models import AuditEntry, Consent, PartnerSignOff
 from measurement.services import measures as measure_services
 from programmes.models import Membership, Role
-from tests.e2e.helpers import path_is, sign_in
+from tests.e2e.helpers import open_menu_item, path_is, sign_in
 from tests.e2e.test_invitation import (
     NEW_PASSWORD,
     PASSWORD_AGAIN_LABEL,
@@ -153,9 +153,7 @@ def test_team_lead_invites_a_partner_who_signs_off_gives_feedback_and_withdraws_
     screenshot(page, "event")
 
     # They withdraw their consent to being quoted.
-    page.get_by_role("navigation", name="Menu").get_by_role(
-        "link", name="My details and consent"
-    ).click()
+    open_menu_item(page, "My details and consent")
     expect(page).to_have_url(path_is("/o/northfield/me/details/"))
     check_a11y(page)
     page.get_by_role("link", name="Withdraw your consent to: quoting your words").click()

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from coproduction.models import Consent, Partner
 from programmes.models import Role
-from tests.e2e.helpers import expect_problem, fill_date, path_is, sign_in
+from tests.e2e.helpers import expect_problem, fill_date, open_menu_item, path_is, sign_in
 from tests.factories import (
     AlwaysEventFactory,
     ConsentFactory,
@@ -66,13 +66,7 @@ def test_claim_from_receipt_to_payment(new_page, check_a11y, setting):
     # The organisation admin sets a rate.
     admin_page: Page = new_page()
     sign_in(admin_page, admin.email)
-    # The header's menu; where it does not fit, the frontend moves the last items under "More".
-    admin_page.wait_for_load_state("load")
-    nav = admin_page.get_by_role("navigation", name="Menu")
-    rates = nav.get_by_role("link", name="Payment rates", exact=True)
-    if not rates.is_visible():
-        nav.get_by_role("button", name=re.compile("More")).click()
-    rates.click()
+    open_menu_item(admin_page, "Payment rates")
     expect(admin_page).to_have_url(path_is("/o/northfield/coproduction/payments/"))
     check_a11y(admin_page)
     admin_page.get_by_label("Level of involvement").fill("Half day")

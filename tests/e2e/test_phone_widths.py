@@ -8,13 +8,10 @@ sideways scrolling, issue 16 item 5), and a staff member's page must show the he
 
 from __future__ import annotations
 
-import io
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
@@ -43,13 +40,6 @@ SKIP = (
     ".svg",
     "/download",
 )
-
-
-@pytest.fixture
-def demo(transactional_db, tmp_path):
-    with override_settings(VAR_DIR=tmp_path):
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
 
 
 def _links(page: Page) -> list[str]:
@@ -93,11 +83,11 @@ def _walk(page: Page, email: str) -> tuple[int, list[str]]:
     return visited, problems
 
 
+@pytest.mark.screens("phone")
 def test_every_page_fits_a_phone_and_shows_the_menu(new_page, demo):
     problems: list[str] = []
     for email in PERSONAS:
         page = new_page()
-        page.set_viewport_size(PHONE)
         sign_in(page, email, DEMO_PASSWORD)
         visited, found = _walk(page, email)
         assert visited >= 10, f"{email} reached only {visited} pages"

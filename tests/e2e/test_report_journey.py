@@ -17,7 +17,7 @@ from alwaysevents.reporting.models import SponsorReport
 from alwaysevents.reporting.services.reports import acknowledge_token, sponsor_report_generate
 from alwaysevents.tenancy.scope import across_organisations, organisation_scope
 from programmes.models import Membership, Role
-from tests.e2e.helpers import path_is, sign_in
+from tests.e2e.helpers import open_menu_item, path_is, sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.reporting.conftest import build_sponsor_month
 
@@ -59,7 +59,7 @@ def test_sponsor_opens_the_latest_report_and_acknowledges_it(new_page, check_a11
     expect(page).to_have_url(path_is(f"/o/northfield/reports/{latest.pk}/"))
     page.go_back()
 
-    page.get_by_role("link", name="Reports", exact=True).click()
+    open_menu_item(page, "Reports")
     expect(page).to_have_url(path_is("/o/northfield/reports/"))
     expect(page.get_by_role("heading", name="Progress reports")).to_be_visible()
     expect(page.get_by_text("Overdue")).to_be_visible()  # September's, never acknowledged
