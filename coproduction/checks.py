@@ -18,7 +18,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from programmes.models import Stage
-from programmes.readiness import register
+from programmes.readiness import register, register_action
 
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent
@@ -33,6 +33,13 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def register_all() -> None:
+    for key in ("insights", "partners_recruited", "partners_before_co_design"):
+        register_action(
+            f"coproduction.{key}",
+            "coproduction:event-coproduction",
+            "Record it on the Co-production page",
+        )
+
     # --- entering Co-designing: know what matters, and have partners to design with ----------
     @register(
         stage=Stage.CO_DESIGNING,

@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from programmes.models import Stage
-from programmes.readiness import register
+from programmes.readiness import register, register_action
 
 if TYPE_CHECKING:
     from programmes.models import AlwaysEvent
 
 
 def register_all() -> None:
+    register_action(
+        "measurement.family_of_measures",
+        "measurement:measure-list",
+        "Add the measures and their data",
+    )
+
     @register(
         stage=Stage.TESTING,
         key="measurement.family_of_measures",

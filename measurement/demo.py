@@ -816,6 +816,8 @@ def _seed_event(
             direction=spec.direction,
             target=Decimal(spec.target) if spec.target else None,
             chart_type=spec.chart_type,
+            # The ward collects its process measures; the lead the others.
+            owner=staff if spec.type == T.PROCESS else None,
         )
         series = _series(spec, f"{event.title}|{spec.name}", change, today)
         if spec.type == T.PROCESS:

@@ -31,15 +31,39 @@ class ReadinessCheck:
 
 
 @dataclass(frozen=True)
+class Action:
+    """Where to go to meet a check: a URL name taking the organisation's slug and the event's
+    pk, and what the link says ("Write the vision statement")."""
+
+    url_name: str
+    text: str
+
+
+@dataclass(frozen=True)
 class CheckResult:
     key: str
     label: str
     met: bool
     detail: str = ""
     app: str = ""
+    action: Action | None = None
 
 
 _registry: dict[str, ReadinessCheck] = {}
+_actions: dict[str, Action] = {}
+
+
+def register_action(key: str, url_name: str, text: str) -> None:
+    """Name where to go to meet the check `key` (or every check whose key starts `key.`)."""
+    _actions[key] = Action(url_name, text)
+
+
+def action_for(key: str) -> Action | None:
+    while key:
+        if key in _actions:
+            return _actions[key]
+        key = key.rpartition(".")[0]
+    return None
 
 
 def register(
@@ -72,7 +96,9 @@ def evaluate(event: AlwaysEvent, stage: str) -> list[CheckResult]:
     for check in checks_for(stage):
         answer = check.func(event)
         met, detail = answer if isinstance(answer, tuple) else (answer, "")
-        results.append(CheckResult(check.key, check.label, bool(met), detail, check.app))
+        results.append(
+            CheckResult(check.key, check.label, bool(met), detail, check.app, action_for(check.key))
+        )
     return results
 
 

@@ -197,6 +197,7 @@ def world(db):
         "user": UserFactory(),
         "services": ["Ward 1"],
         "measures": Measure.objects.with_scopes_disabled().none(),
+        "measure": Measure(name="Waiting time", unit="minutes"),
     }
 
 

@@ -9,7 +9,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from alwaysevents.date_widget import DatePartsField
-from alwaysevents.form_messages import PlainForm, PlainModelForm
+from alwaysevents.form_messages import PlainForm, plain_messages
+from alwaysevents.tenancy.forms import ScopedModelForm
 from alwaysevents.validators import ColumnDecimalField, column_decimal_field
 from measurement.models import DataPoint, Measure
 
@@ -29,11 +30,12 @@ def _plain_initial(form: forms.BaseForm, names: tuple[str, ...]) -> None:
     }
 
 
-class MeasureForm(PlainModelForm):
+class MeasureForm(ScopedModelForm):
     class Meta:
         model = Measure
         fields = [
             "name",
+            "owner",
             "type",
             "definition",
             "value_kind",
@@ -70,9 +72,13 @@ class MeasureForm(PlainModelForm):
             },
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, organisation=organisation, **kwargs)
         _plain_initial(self, ("target",))
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        owner.empty_label = "No one named: the team lead"
+        owner.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign,assignment]
 
 
 class PointForm(PlainForm):
@@ -91,6 +97,60 @@ class PointForm(PlainForm):
         if proportion is not None:
             for name in ("value",) if proportion else ("numerator", "denominator"):
                 del self.fields[name]
+
+
+def _lowered(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+#: What a figure left empty asks for, in the words of the measure's own definitions.
+REQUIRED = {
+    "value": lambda measure: "Enter the figure",
+    "numerator": lambda measure: (
+        f"Enter how many: {_lowered(measure.numerator_definition)}"
+        if measure.numerator_definition
+        else "Enter how many were counted"
+    ),
+    "denominator": lambda measure: (
+        f"Enter how many in all: {_lowered(measure.denominator_definition)}"
+        if measure.denominator_definition
+        else "Enter how many in all"
+    ),
+}
+
+
+class FigureForm(PointForm):
+    """The figure due for one period, entered where it is asked for (the home page): the period
+    is fixed (hidden); a number, or for a percentage the numerator and the denominator, each
+    named from the measure's own definitions; a note if wanted."""
+
+    period = forms.DateField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        super().__init__(*args, proportion=measure.is_proportion, **kwargs)
+        unit = f" ({measure.unit})" if measure.unit and not measure.is_proportion else ""
+        labels = {
+            "value": f"Figure{unit}",
+            "numerator": measure.numerator_definition or "Counted",
+            "denominator": f"Out of: {measure.denominator_definition}"
+            if measure.denominator_definition
+            else "Out of",
+        }
+        for name, label in labels.items():
+            if name in self.fields:
+                field = self.fields[name]
+                field.label = label
+                field.required = True
+                field.error_messages.update(plain_messages(field, name))  # from the new label
+                field.error_messages["required"] = REQUIRED[name](measure)
+                field.widget = forms.TextInput(
+                    attrs={
+                        "class": "nhsuk-input nhsuk-input--width-5",
+                        "inputmode": "decimal",
+                        "autocomplete": "off",
+                    }
+                )
+        self.fields["note"].label = "Note"
 
 
 #: The grid's inputs: how many characters each is sized for.

@@ -68,6 +68,16 @@ class Measure(OrganisationOwned):
         default=False,
         help_text="Off matches the Making Data Count tool that boards see.",
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="who collects it",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The person who enters this figure. Reminders to enter it go to them, or to "
+        "the team lead when no one is named.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -28,7 +28,11 @@ def measure_list(*, event: AlwaysEvent) -> QuerySet[Measure]:
 
 
 def measure_get(*, event: AlwaysEvent, pk: int) -> Measure:
-    return owned_by(Measure, event.organisation_id).select_related("event").get(event=event, pk=pk)
+    return (
+        owned_by(Measure, event.organisation_id)
+        .select_related("event", "owner")
+        .get(event=event, pk=pk)
+    )
 
 
 def measure_points(*, measure: Measure) -> list[DataPoint]:

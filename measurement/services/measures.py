@@ -38,6 +38,8 @@ MEASURE_FIELDS = (
     "screen_outliers",
     "fix_limits_after",
 )
+# What the pages may also set: who collects the figure (not in the API, which names no people).
+EDITABLE_FIELDS = (*MEASURE_FIELDS, "owner")
 BATCH = 1000
 #: What the columns of a data point hold, read from the model so that it cannot drift.
 POINT_LIMITS = {
@@ -75,12 +77,23 @@ def _check_measure(fields: dict[str, Any]) -> None:
         )
 
 
+def _check_owner(organisation: Any, owner: User | None) -> None:
+    """Who collects a figure works here: an active member of the organisation's staff."""
+    from measurement.selectors.due import staff_user_ids
+
+    if owner is not None and owner.pk not in staff_user_ids(organisation=organisation):
+        raise DomainError(
+            "Choose who collects the figure from the people who work here.", field="owner"
+        )
+
+
 @transaction.atomic
 def measure_create(*, event: AlwaysEvent, by: User | None, **fields: Any) -> Measure:
-    unknown = set(fields) - set(MEASURE_FIELDS)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     _check_measure(fields)
+    _check_owner(event.organisation, fields.get("owner"))
     with organisation_scope(event.organisation):
         if Measure.objects.filter(event=event, name__iexact=str(fields["name"]).strip()).exists():
             raise DomainError(
@@ -95,10 +108,12 @@ def measure_create(*, event: AlwaysEvent, by: User | None, **fields: Any) -> Mea
 
 @transaction.atomic
 def measure_update(*, measure: Measure, by: User | None, **fields: Any) -> Measure:
-    unknown = set(fields) - set(MEASURE_FIELDS)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     _check_measure({**{f: getattr(measure, f) for f in MEASURE_FIELDS}, **fields})
+    if "owner" in fields and fields["owner"] != measure.owner:
+        _check_owner(measure.organisation, fields["owner"])
     with organisation_scope(measure.organisation):
         if (
             "frequency" in fields

@@ -68,6 +68,9 @@ class MeasureListView(ActionFormsView):
     tab = "measurement:measure-list"
     actions = {"measure": (MeasureForm, permissions.can_edit_event)}
 
+    def form_kwargs(self, name: str) -> dict[str, Any]:
+        return {"organisation": self.organisation}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["measures"] = selectors.measure_list(event=self.event)
@@ -268,7 +271,6 @@ class MeasureUpdateView(MeasureMixin, ServiceFormMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs.pop("organisation", None)
         # The form edits a copy (ServiceFormMixin): the service compares the change with the
         # measure as it is (the frequency cannot change once data is entered).
         kwargs["instance"] = self.measure

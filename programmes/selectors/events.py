@@ -75,6 +75,16 @@ def _of_events(model: Any, events: Sequence[AlwaysEvent], via: str = "event") ->
 # --- lists ------------------------------------------------------------------------------------
 
 
+def event_ids_for_person(*, organisation: Organisation, user: User) -> set[int]:
+    """The events `user` is on here: as team lead, executive sponsor or in the team. One query."""
+    on_team = owned_by(TeamMember, organisation).filter(user=user).values("event_id")
+    return set(
+        owned_by(AlwaysEvent, organisation)
+        .filter(Q(team_lead=user) | Q(executive_sponsor=user) | Q(pk__in=on_team))
+        .values_list("pk", flat=True)
+    )
+
+
 def event_list(
     *,
     organisation: Organisation,
@@ -187,6 +197,11 @@ class Readiness:
     def ready(self) -> bool:
         return not self.unmet
 
+    @property
+    def next_step(self) -> readiness.CheckResult | None:
+        """The first item of the checklist still to do: what to do next, in its words."""
+        return self.unmet[0] if self.unmet else None
+
 
 def event_readiness(*, event: AlwaysEvent, stage: str | None = None) -> Readiness:
     """The checklist for entering `stage` (default: the next stage on the main path)."""
@@ -203,6 +218,8 @@ class Progress:
     suggested: str | None
     stale_after_weeks: int
     now: dt.datetime
+    #: When the event began: a score cannot be overdue before it was ever due.
+    since: dt.datetime | None = None
 
     @property
     def latest(self) -> ProgressScore | None:
@@ -219,6 +236,14 @@ class Progress:
         if self.latest is None:
             return True
         return self.now - self.latest.set_at > dt.timedelta(weeks=self.stale_after_weeks)
+
+    @property
+    def overdue(self) -> bool:
+        """Stale, and due: a score never set is overdue only once the event is as old as the
+        time a score may go unreviewed (as the reminder has it)."""
+        if self.latest is None and self.since is not None:
+            return self.now - self.since > dt.timedelta(weeks=self.stale_after_weeks)
+        return self.stale
 
 
 def suggested_score(event: AlwaysEvent) -> str | None:
@@ -238,7 +263,7 @@ def event_progress_many(*, events: Sequence[AlwaysEvent]) -> dict[int, Progress]
     now = timezone.now()
     weeks = settings.PROGRESS_SCORE_STALE_WEEKS
     return {
-        event.pk: Progress(history[event.pk], suggested_score(event), weeks, now)
+        event.pk: Progress(history[event.pk], suggested_score(event), weeks, now, event.created_at)
         for event in events
     }
 

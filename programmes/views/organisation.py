@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -15,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from alwaysevents.views import ServiceFormMixin
+from programmes import home as home_sections
 from programmes import invitation_flags, selectors, services
 from programmes.forms import InvitationForm, MembershipRoleForm
 from programmes.models import STAFF_ROLES, Invitation, Membership, Role
@@ -22,9 +24,31 @@ from programmes.permissions import MEMBER_MANAGERS, can_create_event, can_manage
 
 
 class OrganisationHomeView(OrganisationViewMixin, TemplateView):
+    """ "Your work": the events this person is on, what is due from them (the sections other apps
+    register in `programmes.home`, each with its action in place), then every event here."""
+
     template_name = "programmes/organisation_home.html"
 
+    def home(self) -> home_sections.Home:
+        return home_sections.Home(
+            request=self.request,
+            organisation=self.organisation,
+            membership=self.membership,
+            today=timezone.localdate(),
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        name = request.POST.get("action", "")
+        section = home_sections.SECTIONS.get(name)
+        if section is None or section.post is None:
+            return HttpResponseBadRequest("Unknown action.")
+        posted = section.post(self.home(), request.POST)
+        if isinstance(posted, str):
+            return redirect(posted)
+        return self.render_to_response(self.get_context_data(bound={name: posted}))
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        bound: dict[str, dict[str, Any]] = kwargs.pop("bound", {})
         context = super().get_context_data(**kwargs)
         members = list(
             selectors.membership_list(organisation=self.organisation).filter(
@@ -33,8 +57,25 @@ class OrganisationHomeView(OrganisationViewMixin, TemplateView):
         )
         context["members"] = members
         context["can_manage_members"] = can_manage_members(self.membership)
-        context["events"] = selectors.event_list(organisation=self.organisation)
+        events = list(selectors.event_list(organisation=self.organisation))
+        mine = selectors.event_ids_for_person(organisation=self.organisation, user=self.actor)
+        context["your_events"] = [e for e in events if e.pk in mine]
+        context["events"] = [e for e in events if e.pk not in mine]
         context["can_create_event"] = can_create_event(self.membership)
+        home = self.home()
+        sections = []
+        for name, section in home_sections.ordered():
+            section_context = bound.get(name) or section.context(home)
+            if section_context is not None:
+                sections.append({"template": section.template, "context": section_context})
+        context["sections"] = sections
+        # The forms of a refused post, for the error summary at the top of the page.
+        context["refused_forms"] = [
+            item["form"]
+            for section_context in bound.values()
+            for item in section_context.get("figures", [])
+            if item["form"].is_bound
+        ]
         if self.membership.role == Role.EXECUTIVE_SPONSOR:
             context["needs_sponsor"] = selectors.challenge_list_needing_sponsor(
                 organisation=self.organisation, sponsor=self.actor

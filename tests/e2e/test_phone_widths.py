@@ -1,9 +1,12 @@
-"""Every page of the demo on a 390 px phone: nothing wider than the screen, the menu always there.
+"""Every page of the demo on a 390 px phone: nothing wider than the screen, the menu always there,
+and axe-core clean.
 
 Each demo persona of an organisation signs in through the real form and walks the site
 breadth-first in Chromium at 390x844, following the links of ours that each page shows (no
 downloads, no sign-out). On every page the document must be no wider than the screen (no
 sideways scrolling, issue 16 item 5), and a staff member's page must show the header's menu.
+The first page of each kind (its URL name) each persona reaches is checked with axe-core: no
+serious or critical violation.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.urls import resolve
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from programmes.demo import DEMO_PASSWORD
+from tests.e2e.conftest import blocking_violations, describe_violations
 from tests.e2e.helpers import sign_in
 
 PHONE = {"width": 390, "height": 844}
@@ -58,6 +63,7 @@ def _links(page: Page) -> list[str]:
 def _walk(page: Page, email: str) -> tuple[int, list[str]]:
     problems: list[str] = []
     seen: set[str] = set()
+    kinds: set[str] = set()
     queue = deque(["/"])
     visited = 0
     while queue and visited < PAGES_EACH:
@@ -79,12 +85,18 @@ def _walk(page: Page, email: str) -> tuple[int, list[str]]:
             problems.append(f"{email} {page.url}: {width} px wide")
         if not page.get_by_role("navigation", name="Menu").is_visible():
             problems.append(f"{email} {page.url}: no menu")
+        kind = resolve(urlsplit(page.url).path).view_name
+        if kind not in kinds:
+            kinds.add(kind)
+            violations = blocking_violations(page)
+            if violations:
+                problems.append(f"{email} {describe_violations(page.url, violations)}")
         queue.extend(p for p in _links(page) if p not in seen)
     return visited, problems
 
 
 @pytest.mark.screens("phone")
-def test_every_page_fits_a_phone_and_shows_the_menu(new_page, demo):
+def test_every_page_fits_a_phone_shows_the_menu_and_passes_axe(new_page, demo):
     problems: list[str] = []
     for email in PERSONAS:
         page = new_page()

@@ -13,8 +13,8 @@ from alwaysevents.tenancy.scope import organisation_scope
 from measurement.models import DataImport, DataPoint, Measure
 from measurement.services import measures as services
 from programmes import readiness
-from programmes.models import Stage
-from tests.factories import AlwaysEventFactory
+from programmes.models import Role, Stage
+from tests.factories import AlwaysEventFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -295,12 +295,49 @@ def test_a_percentage_target_is_between_0_and_100(event, target):
     assert make(event, name="Minutes", target=Decimal(900)).target == Decimal(900)
 
 
-def test_the_measure_form_speaks_plainly():
+def test_the_measure_form_speaks_plainly(organisation):
     from measurement.forms.measures import MeasureForm
 
-    form = MeasureForm(data={"fix_limits_after": "5"})
+    form = MeasureForm(data={"fix_limits_after": "5"}, organisation=organisation)
     assert not form.is_valid()
     assert form.errors["name"] == ["Enter the name of the measure."]
     assert form.errors["fix_limits_after"] == [
         "Enter 12 or more, or leave it empty to keep recalculating."
     ]
+
+
+# --- who collects the figure ---------------------------------------------------------------------
+
+
+def test_the_person_who_collects_a_figure_works_here(event, organisation):
+    member = MembershipFactory(organisation=organisation, role=Role.TEAM_MEMBER)
+    measure = make(event, owner=member.user)
+    assert measure.owner == member.user
+
+    elsewhere = MembershipFactory(role=Role.TEAM_MEMBER).user  # another organisation's staff
+    partner = MembershipFactory(organisation=organisation, role=Role.PARTNER).user
+    left = MembershipFactory(organisation=organisation, role=Role.TEAM_LEAD, is_active=False).user
+    for outsider in (elsewhere, partner, left):
+        with pytest.raises(DomainError) as refused:
+            services.measure_update(measure=measure, by=None, owner=outsider)
+        assert refused.value.field == "owner"
+        with pytest.raises(DomainError):
+            make(event, name=f"Measure for {outsider.pk}", owner=outsider)
+    measure.refresh_from_db()
+    assert measure.owner == member.user
+    assert Measure.objects.with_scope(organisation=organisation.pk).count() == 1
+
+    services.measure_update(measure=measure, by=None, owner=None)
+    measure.refresh_from_db()
+    assert measure.owner is None
+
+
+def test_the_measure_form_offers_this_organisations_staff_as_collectors(organisation):
+    from measurement.forms.measures import MeasureForm
+
+    member = MembershipFactory(organisation=organisation, role=Role.TEAM_MEMBER).user
+    MembershipFactory(organisation=organisation, role=Role.PARTNER)
+    MembershipFactory(role=Role.TEAM_MEMBER)  # elsewhere
+    form = MeasureForm(organisation=organisation)
+    assert list(form.fields["owner"].queryset) == [member]
+    assert form.fields["owner"].empty_label == "No one named: the team lead"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from alwaysevents.tenancy.scope import organisation_scope
 from programmes import readiness, selectors, services
 from programmes.models import AlwaysEvent, Criterion, Stage, TeamMember
+from programmes.readiness import action_for
 from programmes.services import lifecycle
 from tests.factories import AlwaysEventFactory, TeamMemberFactory, member_of
 
@@ -242,7 +243,7 @@ def test_team_lead_check(organisation, stage):
     event = AlwaysEventFactory(organisation=organisation)
     key = f"programmes.team_lead.{stage}"
     assert result(event, stage, key) == readiness.CheckResult(
-        key, "Team lead named", False, "No team lead named yet.", "programmes"
+        key, "Team lead named", False, "No team lead named yet.", "programmes", action_for(key)
     )
     services.event_set_leadership(event=event, team_lead=lead, executive_sponsor=None, by=None)
     assert (result(event, stage, key).met, result(event, stage, key).detail) == (
@@ -307,7 +308,7 @@ def test_sponsor_check(organisation, stage):
 )
 def test_named_checks_for_discovering(event, editor, key, field, label, missing):
     assert result(event, S.DISCOVERING, key) == readiness.CheckResult(
-        key, label, False, missing, "programmes"
+        key, label, False, missing, "programmes", action_for(key)
     )
     # Spaces alone are not an answer (rows written other than by the service).
     AlwaysEvent.objects.with_scope(organisation=event.organisation_id).filter(pk=event.pk).update(
@@ -316,7 +317,7 @@ def test_named_checks_for_discovering(event, editor, key, field, label, missing)
     assert not result(event, S.DISCOVERING, key).met
     services.event_update_details(event=event, by=editor, **{field: "  Written down  "})
     assert result(event, S.DISCOVERING, key) == readiness.CheckResult(
-        key, label, True, "Written down", "programmes"
+        key, label, True, "Written down", "programmes", action_for(key)
     )
 
 

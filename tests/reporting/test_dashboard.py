@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from alwaysevents.reporting.selectors.dashboard import sponsor_dashboard
 from alwaysevents.tenancy.scope import organisation_scope
 from programmes.models import AlwaysEvent, EventComment, ProgressScore, Stage
 from tests.factories import AlwaysEventFactory, CohortFactory, ProgressScoreFactory
+from tests.reporting.conftest import backdate, make_measure
 from tests.reporting.data import rich_event
 
 pytestmark = pytest.mark.django_db
@@ -91,23 +93,27 @@ def test_needs_your_attention_lists_only_the_viewers_events(client_for, organisa
     assert "Protect our time." in html  # still overdue on the event itself
 
 
-def test_stale_score_and_missing_data_are_overdue(organisation):
-    from measurement.models import Measure
-
+def _event_with_a_measure(organisation, age_days):
     event = AlwaysEventFactory(organisation=organisation, stage=Stage.TESTING)
-    with organisation_scope(organisation):
-        Measure.objects.create(
-            organisation=organisation,
-            event=event,
-            name="Falls",
-            type="balancing",
-            definition="Falls",
-            frequency="monthly",
-        )
+    measure = make_measure(event, name="Falls", type="balancing", frequency="monthly")
+    then = timezone.now() - dt.timedelta(days=age_days)
+    backdate(AlwaysEvent, event, created_at=then)
+    backdate(type(measure), measure, created_at=then)
+
+
+def test_stale_score_and_missing_data_are_overdue(organisation):
+    _event_with_a_measure(organisation, age_days=120)
     row = sponsor_dashboard(organisation=organisation).rows[0]
     kinds = [item.kind for item in row.overdue]
     assert kinds == ["data", "score"]
     assert "no data entered yet" in row.overdue[0].text
+
+
+def test_a_new_event_is_overdue_on_nothing(organisation):
+    """Nothing counted overdue before it was ever due: no figure for a period before the
+    measure existed, no score within the weeks a score may go unreviewed."""
+    _event_with_a_measure(organisation, age_days=0)
+    assert sponsor_dashboard(organisation=organisation).rows[0].overdue == []
 
 
 def test_closed_events_have_nothing_overdue(organisation):
@@ -447,6 +453,7 @@ def test_data_due_opens_a_page_everyone_on_the_dashboard_may_read(
             definition="Falls",
             frequency="monthly",
         )
+    backdate(Measure, measure, created_at=timezone.now() - dt.timedelta(days=120))
     client = client_for(user)
     html = client.get(dashboard_url(organisation)).content.decode()
     measure_url = reverse(

@@ -14,13 +14,14 @@ from alwaysevents.reporting.reminders import (
     registered_rules,
     reminders_due,
 )
-from alwaysevents.reporting.reminders.measurement import period_due
 from coproduction.models import Partner
+from measurement.due import period_due
 from measurement.models import Measure, PdsaCycle
-from programmes.models import Challenge, Membership, ProgressScore, Stage
+from programmes.models import Challenge, Membership, ProgressScore, Role, Stage
 from tests.factories import (
     ChallengeFactory,
     ConsentFactory,
+    MembershipFactory,
     PartnerFactory,
     ProgressScoreFactory,
 )
@@ -90,6 +91,29 @@ def test_data_due_for_a_weekly_measure_without_last_weeks_figure(event, editor):
     assert reminder.period == f"measure-{measure.pk}:{start.isoformat()}"
     assert measure.name in reminder.subject
     assert f"/measures/{measure.pk}/data/" in reminder.url
+
+
+def test_data_due_goes_to_the_person_who_collects_it(event, editor):
+    today = timezone.localdate()
+    collector = MembershipFactory(organisation=event.organisation, role=Role.TEAM_MEMBER).user
+    measure = make_measure(event, owner=collector)
+    make_measure(event, name="Nobody named")
+
+    reminders = due(event.organisation, Kind.MEASURE_DATA_DUE, today)
+    by_measure = {r.period.split(":")[0]: r.recipient_id for r in reminders}
+    assert by_measure[f"measure-{measure.pk}"] == collector.pk
+    assert sorted(by_measure.values()) == sorted([collector.pk, editor.pk])
+
+
+def test_data_due_goes_to_the_team_lead_once_the_collector_has_left(event, editor):
+    collector = MembershipFactory(organisation=event.organisation, role=Role.TEAM_MEMBER)
+    make_measure(event, owner=collector.user)
+    Membership.objects.with_scope(organisation=event.organisation_id).filter(
+        pk=collector.pk
+    ).update(is_active=False)
+
+    [reminder] = due(event.organisation, Kind.MEASURE_DATA_DUE)
+    assert reminder.recipient_id == editor.pk
 
 
 def test_data_not_due_when_the_figure_is_in(event):

@@ -3,67 +3,36 @@ chart whose process has changed (a recalculation of its limits waiting for the t
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from alwaysevents.reporting.models import NotificationKind
 from alwaysevents.reporting.reminders import Reminder, RuleContext, reminder_rule
 from measurement.charts import analyse_points, read_points
-from measurement.models import Measure
+from measurement.due import collector_id, missing_period, period_words
 from measurement.selectors.batch import measure_data_for_events
 from measurement.selectors.organisation import (
     measure_list_for_organisation,
     pdsa_cycle_list_not_started,
 )
 
-#: Days after a period ends before its figure counts as due (time to collect it).
-GRACE_DAYS = {Measure.Frequency.WEEKLY: 2, Measure.Frequency.MONTHLY: 4}
-
-
-def _first_of_previous_month(day: dt.date) -> dt.date:
-    first = day.replace(day=1)
-    return (first - dt.timedelta(days=1)).replace(day=1)
-
-
-def period_due(frequency: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The latest period whose figure is due by `today`, as (first day, day after its end).
-
-    Weekly: the week (Monday to Sunday) whose figure is due from the Wednesday after (two days
-    of grace). Monthly: the month whose figure is due from the fifth of the next month.
-    """
-    grace = dt.timedelta(days=GRACE_DAYS.get(frequency, 2))  # type: ignore[call-overload]
-    if frequency == Measure.Frequency.MONTHLY:
-        # Due from the day `grace` days after the month ends, e.g. the 5th of the next month.
-        latest = today - grace
-        return _first_of_previous_month(latest), latest.replace(day=1)
-    latest_end = today - grace  # the period must have ended on or before this day
-    start = latest_end - dt.timedelta(days=latest_end.weekday() + 7)
-    return start, start + dt.timedelta(days=7)
-
-
-def period_words(frequency: str, start: dt.date) -> str:
-    if frequency == Measure.Frequency.MONTHLY:
-        return f"{start:%B %Y}"
-    return f"week beginning {start.day} {start:%B %Y}"
-
 
 @reminder_rule(NotificationKind.MEASURE_DATA_DUE)
 def measure_data_due(context: RuleContext) -> Iterator[Reminder]:
-    """A measure of a live event has no figure for its latest due period: remind the lead."""
+    """A measure of a live event has no figure for its latest due period: remind the person who
+    collects it (measurement.due: the one named, else the team lead)."""
     events = {event.pk: event for event in context.live_events}
     for measure in measure_list_for_organisation(organisation=context.organisation):
         event = events.get(measure.event_id)
-        if event is None or event.team_lead_id is None:
+        if event is None:
             continue
-        start, end = period_due(measure.frequency, context.today)
-        if measure.created_at.date() >= end:
-            continue  # the measure did not exist yet for that period
-        if measure.latest_period is not None and measure.latest_period >= start:  # type: ignore[attr-defined]
+        start = missing_period(measure, measure.latest_period, context.today)  # type: ignore[attr-defined]
+        recipient = collector_id(measure, event.team_lead_id, context.can_receive)
+        if start is None or recipient is None:
             continue
         when = period_words(measure.frequency, start)
         yield Reminder(
             kind=NotificationKind.MEASURE_DATA_DUE,
-            recipient_id=event.team_lead_id,
+            recipient_id=recipient,
             organisation_id=context.organisation.pk,
             period=f"measure-{measure.pk}:{start.isoformat()}",
             subject=f"Data due: {measure.name}",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accreditation.selectors import accreditation_status_for_events
 from coproduction.selectors.involvement import CoproductionProfile, coproduction_profiles
 from measurement.charts import Sparkline, measure_sparklines
+from measurement.due import missing_period
 from measurement.selectors.measures import measure_series_for_events
 from measurement.selectors.testing import pdsa_cycles_overdue
 from programmes import selectors as programmes
@@ -36,10 +37,12 @@ class MeasureRow:
     #: The latest period that has ended; its data is due.
     due_period: dt.date
     latest_period: dt.date | None
+    #: The due period with no figure (measurement.due, as the reminders have it), or None.
+    missing_period: dt.date | None = None
 
     @property
     def data_overdue(self) -> bool:
-        return self.latest_period is None or self.latest_period < self.due_period
+        return self.missing_period is not None
 
     @property
     def variation_icon(self) -> Any:
@@ -166,7 +169,7 @@ def _overdue(
                 cycle.pk,
             )
         )
-    if progress.stale:
+    if progress.overdue:
         latest = progress.latest
         when = (
             f"last set {_day(timezone.localtime(latest.set_at).date())}" if latest else "never set"
@@ -272,6 +275,7 @@ def sponsor_dashboard(
                 sparkline=sparklines[s.measure.pk],
                 due_period=s.measure.last_complete_period(today),
                 latest_period=s.latest_period,
+                missing_period=missing_period(s.measure, s.latest_period, today),
             )
             for s in series[event.pk]
         ]
