@@ -16,12 +16,13 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.tenancy.scope import owned_by
 from measurement.due import period_words
 from measurement.forms.measures import FigureForm, plain_number
 from measurement.models import Measure
 from measurement.selectors.due import figures_due_from
 from measurement.services import measures as services
-from programmes.home import Home, HomeSection, Posted
+from programmes.home import Home, HomeSection, Posted, Refused
 from programmes.permissions import CONTENT_EDITORS, can_edit_event
 
 ACTION = "figure"
@@ -36,12 +37,7 @@ def _measure(home: Home, pk: Any) -> Measure | None:
         number = int(pk)
     except (TypeError, ValueError):
         return None
-    return (
-        Measure.objects.with_scope(organisation=home.organisation.pk)
-        .select_related("event")
-        .filter(organisation=home.organisation, pk=number)
-        .first()
-    )
+    return owned_by(Measure, home.organisation).select_related("event").filter(pk=number).first()
 
 
 def context(home: Home, bound: FigureForm | None = None) -> dict[str, Any] | None:
@@ -98,7 +94,7 @@ def post(home: Home, data: QueryDict) -> Posted:
                 "programmes:organisation-home", kwargs={"org_slug": home.organisation.slug}
             )
             return f"{home_url}?saved={measure.pk}#saved"
-    return context(home, bound=form) or {}
+    return Refused(form, context(home, bound=form) or {})
 
 
 SECTION = HomeSection(

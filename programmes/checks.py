@@ -5,46 +5,70 @@ Registered from `ProgrammesConfig.ready()`. Each answers from recorded data only
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from programmes import readiness
+from programmes import permissions, readiness
 from programmes.formatting import format_hours
 from programmes.models import Stage
 from programmes.readiness import register
 
 if TYPE_CHECKING:
-    from programmes.models import AlwaysEvent
+    from programmes.models import AlwaysEvent, Membership
 
 
 def _named(value: str, what: str) -> tuple[bool, str]:
     return (True, value) if value.strip() else (False, f"No {what} recorded yet.")
 
 
-#: Where to go to meet each check of this app.
-ACTIONS = {
-    "programmes.team_lead": ("programmes:event-leadership", "Name the team lead"),
-    "programmes.sponsor": ("programmes:event-leadership", "Name the executive sponsor"),
-    "programmes.oversight_group": ("programmes:event-update", "Name the oversight group"),
+Permission = Callable[["Membership", "AlwaysEvent"], bool]
+EDIT = permissions.can_edit_event
+#: Where to go to meet each check of this app, and who may do it there.
+ACTIONS: dict[str, tuple[str, str, Permission]] = {
+    "programmes.team_lead": (
+        "programmes:event-leadership",
+        "Name the team lead",
+        permissions.can_change_stage,
+    ),
+    "programmes.sponsor": (
+        "programmes:event-leadership",
+        "Name the executive sponsor",
+        permissions.can_change_stage,
+    ),
+    "programmes.oversight_group": ("programmes:event-update", "Name the oversight group", EDIT),
     "programmes.protected_time": (
         "programmes:event-team",
         "Agree protected time for each team member",
+        permissions.can_manage_team,
     ),
-    "programmes.qi_support": ("programmes:event-update", "Name a QI support contact"),
-    "programmes.staff_engagement": ("programmes:event-update", "Record the staff engagement"),
-    "programmes.qi_strategy": ("programmes:event-update", "Link it to the QI strategy"),
-    "programmes.position": ("programmes:event-update", "Record the department or directorate"),
-    "programmes.vision": ("programmes:event-vision", "Write the vision statement"),
-    "programmes.vision_sign_off": ("programmes:event-sign-off", "Record a partner's sign-off"),
-    "programmes.aim": ("programmes:event-aim", "Complete the aim statement"),
-    "programmes.criteria": ("programmes:event-statements", "Confirm the four criteria"),
-    "programmes.sustain_plan": ("programmes:event-sustain", "Complete the sustain plan"),
-    "programmes.spread_targets": ("programmes:event-sustain", "Name where it will spread"),
+    "programmes.qi_support": ("programmes:event-update", "Name a QI support contact", EDIT),
+    "programmes.staff_engagement": ("programmes:event-update", "Record the staff engagement", EDIT),
+    "programmes.qi_strategy": ("programmes:event-update", "Link it to the QI strategy", EDIT),
+    "programmes.position": (
+        "programmes:event-update",
+        "Record the department or directorate",
+        EDIT,
+    ),
+    "programmes.vision": ("programmes:event-vision", "Write the vision statement", EDIT),
+    "programmes.vision_sign_off": (
+        "programmes:event-sign-off",
+        "Record a partner's sign-off",
+        EDIT,
+    ),
+    "programmes.aim": ("programmes:event-aim", "Complete the aim statement", EDIT),
+    "programmes.criteria": ("programmes:event-statements", "Confirm the four criteria", EDIT),
+    "programmes.sustain_plan": ("programmes:event-sustain", "Complete the sustain plan", EDIT),
+    "programmes.spread_targets": (
+        "programmes:event-sustain",
+        "Name where it will spread",
+        permissions.can_change_stage,
+    ),
 }
 
 
 def register_all() -> None:
-    for key, (url_name, text) in ACTIONS.items():
-        readiness.register_action(key, url_name, text)
+    for key, (url_name, text, who) in ACTIONS.items():
+        readiness.register_action(key, url_name, text, who)
     # --- entering Set-up: the two people who make it happen ----------------------------------
     for stage in (Stage.SET_UP, Stage.DISCOVERING):
 

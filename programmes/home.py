@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.forms import BaseForm
     from django.http import HttpRequest, QueryDict
 
     from programmes.models import Membership, Organisation
@@ -29,9 +30,17 @@ class Home:
     today: dt.date
 
 
-#: A section's answer to a post: the address to go to (saved), or its context with the bound
-#: form and its errors (refused), to draw the home page again.
-Posted = str | dict[str, Any]
+@dataclass(frozen=True)
+class Refused:
+    """A post a section refused: the bound form with its errors (for the page's error summary)
+    and the section's context that shows it, to draw the home page again."""
+
+    form: BaseForm
+    context: dict[str, Any]
+
+
+#: A section's answer to a post: the address to go to (saved), or what it refused.
+Posted = str | Refused
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from programmes.registries import restored
 
 if TYPE_CHECKING:
-    from programmes.models import AlwaysEvent
+    from programmes.models import AlwaysEvent, Membership
 
 CheckFunction = Callable[["AlwaysEvent"], "bool | tuple[bool, str]"]
 
@@ -33,10 +33,12 @@ class ReadinessCheck:
 @dataclass(frozen=True)
 class Action:
     """Where to go to meet a check: a URL name taking the organisation's slug and the event's
-    pk, and what the link says ("Write the vision statement")."""
+    pk, what the link says ("Write the vision statement"), and who may do it there (the
+    permission of that page, from `programmes.permissions`)."""
 
     url_name: str
     text: str
+    permission: Callable[[Membership, AlwaysEvent], bool]
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,17 @@ _registry: dict[str, ReadinessCheck] = {}
 _actions: dict[str, Action] = {}
 
 
-def register_action(key: str, url_name: str, text: str) -> None:
-    """Name where to go to meet the check `key` (or every check whose key starts `key.`)."""
-    _actions[key] = Action(url_name, text)
+def register_action(
+    key: str,
+    url_name: str,
+    text: str,
+    permission: Callable[[Membership, AlwaysEvent], bool] | None = None,
+) -> None:
+    """Name where to go to meet the check `key` (or every check whose key starts `key.`), and
+    who may do it there (default: whoever may edit the event's content)."""
+    from programmes.permissions import can_edit_event
+
+    _actions[key] = Action(url_name, text, permission or can_edit_event)
 
 
 def action_for(key: str) -> Action | None:

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from measurement.due import collector_id, missing_period, period_words
 from measurement.models import Measure
 from measurement.selectors.organisation import measure_list_for_organisation
@@ -29,31 +31,20 @@ class FigureDue:
         return period_words(self.measure.frequency, self.period)
 
 
-def staff_user_ids(*, organisation: Organisation) -> set[int]:
-    """The people who work here: active staff members who can sign in. One query."""
-    from programmes.models import STAFF_ROLES, Membership
-
-    return set(
-        Membership.objects.with_scope(organisation=organisation.pk)
-        .filter(
-            organisation=organisation,
-            is_active=True,
-            user__is_active=True,
-            role__in=STAFF_ROLES,
-        )
-        .values_list("user_id", flat=True)
-    )
-
-
 def figures_due_from(
     *, organisation: Organisation, user_id: int, today: dt.date
 ) -> list[FigureDue]:
     """The figures `user_id` is to enter now, by event and measure. Two queries."""
     from programmes.models import Stage
+    from programmes.selectors import staff_user_ids
 
     works_here = staff_user_ids(organisation=organisation)
+    # Only measures this person could collect: named, or of an event they lead.
+    candidates = measure_list_for_organisation(organisation=organisation).filter(
+        Q(owner_id=user_id) | Q(event__team_lead_id=user_id)
+    )
     due = []
-    for measure in measure_list_for_organisation(organisation=organisation):
+    for measure in candidates:
         event = measure.event
         if event.stage in (Stage.CLOSED, Stage.PAUSED):
             continue

@@ -79,7 +79,7 @@ def _check_measure(fields: dict[str, Any]) -> None:
 
 def _check_owner(organisation: Any, owner: User | None) -> None:
     """Who collects a figure works here: an active member of the organisation's staff."""
-    from measurement.selectors.due import staff_user_ids
+    from programmes.selectors import staff_user_ids
 
     if owner is not None and owner.pk not in staff_user_ids(organisation=organisation):
         raise DomainError(

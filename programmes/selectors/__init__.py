@@ -35,6 +35,7 @@ from programmes.selectors.organisations import (
     programme_people_list,
     programme_role_change_list,
     role_change_list,
+    staff_user_ids,
 )
 from programmes.selectors.records import (
     event_challenges,
@@ -83,5 +84,6 @@ __all__ = [
     "programme_role_change_list",
     "role_change_list",
     "staff_rate_list",
+    "staff_user_ids",
     "suggested_score",
 ]

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from alwaysevents.tenancy.scope import across_organisations
+from alwaysevents.tenancy.scope import across_organisations, owned_by
 from programmes.models import (
+    STAFF_ROLES,
     Cohort,
     Invitation,
     Membership,
@@ -54,6 +55,15 @@ def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
         .filter(organisation=organisation)
         .select_related("user")
         .order_by("-is_active", "user__full_name", "user__email")
+    )
+
+
+def staff_user_ids(*, organisation: Organisation) -> set[int]:
+    """The people who work here: active staff members (not partners) who can sign in."""
+    return set(
+        owned_by(Membership, organisation)
+        .filter(is_active=True, user__is_active=True, role__in=STAFF_ROLES)
+        .values_list("user_id", flat=True)
     )
 
 

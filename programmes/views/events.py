@@ -92,9 +92,15 @@ class EventDetailView(EventMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         event = self.event
+        readiness = selectors.event_readiness(event=event)
+        step = readiness.next_step
         context.update(
             guidance=guidance_for(event.stage),
-            readiness=selectors.event_readiness(event=event),
+            readiness=readiness,
+            # The next step's link, for people who may do it there; others read it.
+            next_action=step.action
+            if step and step.action and step.action.permission(self.membership, event)
+            else None,
             progress=selectors.event_progress(event=event),
             time=selectors.event_time_summary(event=event),
             value=selectors.event_value_summary(event=event),

@@ -45,10 +45,10 @@ class OrganisationHomeView(OrganisationViewMixin, TemplateView):
         posted = section.post(self.home(), request.POST)
         if isinstance(posted, str):
             return redirect(posted)
-        return self.render_to_response(self.get_context_data(bound={name: posted}))
+        return self.render_to_response(self.get_context_data(refused={name: posted}))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        bound: dict[str, dict[str, Any]] = kwargs.pop("bound", {})
+        refused: dict[str, home_sections.Refused] = kwargs.pop("refused", {})
         context = super().get_context_data(**kwargs)
         members = list(
             selectors.membership_list(organisation=self.organisation).filter(
@@ -65,17 +65,12 @@ class OrganisationHomeView(OrganisationViewMixin, TemplateView):
         home = self.home()
         sections = []
         for name, section in home_sections.ordered():
-            section_context = bound.get(name) or section.context(home)
+            section_context = refused[name].context if name in refused else section.context(home)
             if section_context is not None:
                 sections.append({"template": section.template, "context": section_context})
         context["sections"] = sections
-        # The forms of a refused post, for the error summary at the top of the page.
-        context["refused_forms"] = [
-            item["form"]
-            for section_context in bound.values()
-            for item in section_context.get("figures", [])
-            if item["form"].is_bound
-        ]
+        # The form of a refused post, for the error summary at the top of the page.
+        context["refused_forms"] = [posted.form for posted in refused.values()]
         if self.membership.role == Role.EXECUTIVE_SPONSOR:
             context["needs_sponsor"] = selectors.challenge_list_needing_sponsor(
                 organisation=self.organisation, sponsor=self.actor

@@ -76,3 +76,19 @@ def test_when_the_checklist_is_done_it_says_so(organisation, editor, sponsor, cl
         "What to do next: everything on the checklist for Set-up is done: move to Set-up when "
         "the team is ready."
     )
+
+
+def test_the_link_is_for_people_who_may_do_it_there(organisation, editor, viewer, client_for):
+    """A team member may not name the team lead: they read the step, without a link that
+    would answer 403 (found by the persona crawl)."""
+    event = services.event_create(
+        organisation=organisation, title="Plan for the day", service="Ward 7", by=editor
+    )
+    leadership = reverse(
+        "programmes:event-leadership", kwargs={"org_slug": organisation.slug, "pk": event.pk}
+    )
+    text, html = _next_step(client_for(viewer), event)
+    assert "What to do next: Name the team lead" in text
+    assert f'href="{leadership}"' not in html.split('id="next-step"')[1].split("</div>")[0]
+    _, lead_html = _next_step(client_for(editor), event)
+    assert f'href="{leadership}">Name the team lead</a>' in lead_html

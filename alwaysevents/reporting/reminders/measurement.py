@@ -14,6 +14,7 @@ from measurement.selectors.organisation import (
     measure_list_for_organisation,
     pdsa_cycle_list_not_started,
 )
+from programmes.selectors import staff_user_ids
 
 
 @reminder_rule(NotificationKind.MEASURE_DATA_DUE)
@@ -21,12 +22,13 @@ def measure_data_due(context: RuleContext) -> Iterator[Reminder]:
     """A measure of a live event has no figure for its latest due period: remind the person who
     collects it (measurement.due: the one named, else the team lead)."""
     events = {event.pk: event for event in context.live_events}
+    works_here = staff_user_ids(organisation=context.organisation)
     for measure in measure_list_for_organisation(organisation=context.organisation):
         event = events.get(measure.event_id)
         if event is None:
             continue
         start = missing_period(measure, measure.latest_period, context.today)  # type: ignore[attr-defined]
-        recipient = collector_id(measure, event.team_lead_id, context.can_receive)
+        recipient = collector_id(measure, event.team_lead_id, works_here.__contains__)
         if start is None or recipient is None:
             continue
         when = period_words(measure.frequency, start)

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 class MeasureRow:
     measure: Measure
     sparkline: Sparkline | None
-    #: The latest period that has ended; its data is due.
-    due_period: dt.date
     latest_period: dt.date | None
     #: The due period with no figure (measurement.due, as the reminders have it), or None.
     missing_period: dt.date | None = None
@@ -273,7 +271,6 @@ def sponsor_dashboard(
             MeasureRow(
                 measure=s.measure,
                 sparkline=sparklines[s.measure.pk],
-                due_period=s.measure.last_complete_period(today),
                 latest_period=s.latest_period,
                 missing_period=missing_period(s.measure, s.latest_period, today),
             )
