@@ -2,11 +2,13 @@
 
 Every Always Event of a named demo organisation that has reached Testing (or gone beyond) gets
 an outcome, a process and a balancing measure with about two years of data ending this week or
-month, so its charts look current. The process measure improves clearly from the period the
-event moved to Testing (the change): a sustained shift the engine flags, checked here with
-`measurement.spc.analyse` so a change to the content cannot silently lose it. The two main
-events also get a phase starting at the change, an excluded point, notes, a driver diagram and
-PDSA cycles linked to the measures (annotations on the charts from the change period on).
+month, so its charts look current (one, collected by the demo team member, stops before the
+week now due, so their home page has a figure to enter). The process measure improves clearly
+from the period the event moved to Testing (the change): a sustained shift the engine flags,
+checked here with `measurement.spc.analyse` so a change to the content cannot silently lose
+it. The two main events also get a phase starting at the change, an excluded point, notes, a
+driver diagram and PDSA cycles linked to the measures (annotations on the charts from the
+change period on).
 
 Writes go through `measurement.services`, except the data points: those are checked with the
 service's own check and written with one `bulk_create` per measure, to keep the seed fast.
@@ -27,6 +29,7 @@ from django.utils import timezone
 
 from alwaysevents.tenancy.scope import organisation_scope
 from measurement import spc
+from measurement.due import period_due
 from measurement.models import ChangeIdea, DataPoint, Measure, PdsaCycle, Phase
 from measurement.services import measures as measure_services
 from measurement.services import testing as testing_services
@@ -75,6 +78,8 @@ class MeasureSpec:
     excluded: tuple[int, float, str] | None = None
     # A new phase from the change period, with the reason.
     phase_reason: str = ""
+    # Leave the figure now due (and this period's) for its collector to enter from the home page.
+    left_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -537,6 +542,7 @@ DEMO: dict[str, EventMeasures] = {
                 after=72,
                 noise=7,
                 ramp=2,
+                left_due=True,
             ),
             MeasureSpec(
                 name="Complaints about staff attitude or communication",
@@ -823,9 +829,12 @@ def _seed_event(
         if spec.type == T.PROCESS:
             _check_signal(spec, series, event)
         points = []
+        due_from = period_due(spec.frequency, today)[0] if spec.left_due else None
         for back, (period, row) in enumerate(
             zip(reversed(series.periods), reversed(series.rows), strict=True)
         ):
+            if due_from is not None and period >= due_from:
+                continue
             # The service's own check, then one bulk write (data_point_save row by row is slow).
             measure_services.check_point(
                 measure, period, row["value"], row["numerator"], row["denominator"]

@@ -40,7 +40,9 @@ from coproduction.models import (
 )
 from coproduction.selectors.involvement import coproduction_profile
 from measurement import spc
+from measurement.due import period_due
 from measurement.models import ChangeIdea, DataPoint, Driver, Measure, PdsaCycle, Phase
+from measurement.selectors.due import figures_due_from
 from programmes import readiness
 from programmes.models import (
     AlwaysEvent,
@@ -589,6 +591,17 @@ def check_nothing_happens_in_the_future(
     assert not found, f"after {now:%Y-%m-%d %H:%M:%S%z}: " + "; ".join(found)
 
 
+def check_a_figure_is_due_from_the_team_member(today: dt.date) -> None:
+    """The demo team member's home page has a figure to enter: the journey the home is for."""
+    organisation = Organisation.objects.get(slug="northfield")
+    staff = get_user_model().objects.get(email="staff@northfield.example")
+    with across_organisations():
+        due = figures_due_from(organisation=organisation, user_id=staff.pk, today=today)
+    assert [(d.measure.name, d.period) for d in due] == [
+        ("Patients who can name the nurse looking after them", period_due("weekly", today)[0])
+    ]
+
+
 def invariants(
     out: str, today: dt.date, made_before: frozenset[str] = frozenset()
 ) -> dict[str, Callable[[], None]]:
@@ -607,6 +620,7 @@ def invariants(
         "sponsor reports": check_demo_reports,
         "accreditation review": check_review_demo,
         "payments": check_payment_demo,
+        "a figure due": lambda: check_a_figure_is_due_from_the_team_member(today),
     }
     for slug in ("northfield", "riverside"):
         checks[f"events to look at [{slug}]"] = lambda s=slug: check_events_to_look_at(s, today)
