@@ -298,8 +298,22 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Tasks are acknowledged when they finish, so a worker that dies holding one leaves it with the
+# broker. A worker process lost mid-task (killed, out of memory) puts its task back at once;
+# when the whole machine dies, Redis hands its tasks to another worker after the visibility
+# timeout. Three numbers must agree (checked below): no task runs longer than its time limit;
+# an email being sent is held for the send lease (NOTIFICATION_SEND_LEASE_SECONDS), longer than
+# any task, so a live sender is never overtaken; and the broker waits the visibility timeout, no
+# shorter than the lease, before handing a task on, so a task handed on can send at once.
+# Every task is short (one report, one email, one organisation's reminders; batches only queue
+# tasks): bench/reports.py prints a report's seconds.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 10, 1)
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 150)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker process that has grown past this (KiB) is replaced after its current task: printing
 # PDFs leaves some native memory behind (alwaysevents/pdf.py), so a long-lived worker cannot
@@ -337,7 +351,18 @@ OVER_RELIANCE_TOP_TWO_SHARE = env_share("OVER_RELIANCE_TOP_TWO_SHARE", 0.8)
 
 # --- Notifications (alwaysevents.reporting) -------------------------------------------------
 # A worker's hold on an email it is sending; after this a retry may take the email over.
-NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 300)
+NOTIFICATION_SEND_LEASE_SECONDS = env_int("NOTIFICATION_SEND_LEASE_SECONDS", 120)
+_limit, _lease, _visible = (
+    CELERY_TASK_TIME_LIMIT,
+    NOTIFICATION_SEND_LEASE_SECONDS,
+    CELERY_VISIBILITY_TIMEOUT,
+)
+if not _limit < _lease <= _visible:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_TIME_LIMIT ({_limit}) must be shorter than NOTIFICATION_SEND_LEASE_SECONDS "
+        f"({_lease}), which must be no longer than CELERY_VISIBILITY_TIMEOUT ({_visible}): "
+        "otherwise an email could be sent twice, or wait for the lease after its task came back."
+    )
 # "Today" for reminders is computed in this timezone (organisations have no field of their own).
 REMINDERS_DEFAULT_TIMEZONE = os.environ.get("REMINDERS_DEFAULT_TIMEZONE", "Europe/London")
 # The hour of the morning (in each organisation's own timezone) its reminders, staff digest

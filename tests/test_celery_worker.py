@@ -2,76 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from celery import Celery
-from django.db import connection
 
 from programmes.services import invitation_create
+from tests.celery_workers import redis_url, start_worker, stop_worker, worker_env
 from tests.factories import OrganisationFactory
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.fail("TEST_REDIS_URL is not set: run the tests with `make test`.")
-    return url
-
-
-@pytest.fixture
-def worker(redis_url, tmp_path):
-    database_url = (
-        os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
-    )
-    env = {
-        **os.environ,
-        "CELERY_BROKER_URL": redis_url,
-        "CELERY_RESULT_BACKEND": redis_url,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": database_url,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
-        "VAR_DIR": str(tmp_path / "var"),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "alwaysevents",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    client = Celery("test-client", broker=redis_url, backend=redis_url)
+def worker(tmp_path):
+    broker = redis_url()
+    process = start_worker(worker_env(broker, tmp_path), "--pool=solo", "--concurrency=1")
+    client = Celery("test-client", broker=broker, backend=broker)
     try:
         yield client, tmp_path / "mail"
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
+        output = stop_worker(process)
         client.close()
         print(output)  # shown by pytest when the test fails
 

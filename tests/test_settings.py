@@ -162,3 +162,34 @@ def test_celery_replaces_a_worker_process_that_has_grown():
     from alwaysevents.celery import app
 
     assert app.conf.worker_max_memory_per_child == 512 * 1024
+
+
+def test_a_redis_broker_hands_a_dead_workers_tasks_on_after_the_visibility_timeout(tmp_path):
+    code = (
+        "from alwaysevents.celery import app;"
+        "print(app.conf.broker_transport_options['visibility_timeout'],"
+        " app.conf.task_time_limit, app.conf.task_soft_time_limit)"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["150", "90", "80"]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"CELERY_TASK_TIME_LIMIT": "120"},  # a task could outlive its email's lease
+        {"CELERY_VISIBILITY_TIMEOUT": "100"},  # a task handed on would wait for the lease
+    ],
+)
+def test_the_time_limit_the_send_lease_and_the_visibility_timeout_must_agree(tmp_path, env):
+    result = manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "must be shorter than NOTIFICATION_SEND_LEASE_SECONDS (120)" in result.stderr

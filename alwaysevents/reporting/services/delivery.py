@@ -94,7 +94,7 @@ def notification_channel(*, user: User, kind: str) -> str:
 
 
 def _lease() -> timedelta:
-    return timedelta(seconds=getattr(settings, "NOTIFICATION_SEND_LEASE_SECONDS", 300))
+    return timedelta(seconds=settings.NOTIFICATION_SEND_LEASE_SECONDS)
 
 
 def _claim_existing(*, recipient: User, kind: str, period: str) -> Notification | None:
