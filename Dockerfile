@@ -23,4 +23,5 @@ RUN SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput -v
     && mkdir -p /app/var && chown -R alwaysevents /app/var
 USER alwaysevents
 EXPOSE 8000
-CMD ["gunicorn", "alwaysevents.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, timeouts: gunicorn.conf.py (each can be set from the environment).
+CMD ["gunicorn", "alwaysevents.wsgi:application"]
