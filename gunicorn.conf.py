@@ -34,3 +34,5 @@ timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
+# No control socket: nothing here uses it, and several servers on one machine would share it.
+control_socket_disable = True

@@ -1,4 +1,7 @@
-"""`/healthz`: is the database answering, and the Celery broker? Nothing else is revealed."""
+"""`/healthz`: are the database, the Celery broker and the file storage answering?
+
+Nothing else is revealed: not where the files are, nor why a part failed (that goes to the log).
+"""
 
 from __future__ import annotations
 
@@ -38,6 +41,18 @@ def broker_ok() -> bool:
     return True
 
 
+def storage_ok() -> bool:
+    from alwaysevents.files import PrivateStorage
+
+    try:
+        for kind in PrivateStorage.kinds():
+            kind().check()
+    except Exception:
+        logger.exception("Health check: the file storage did not answer")
+        return False
+    return True
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -45,6 +60,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {
         "database": "ok" if database_ok() else "unavailable",
         "broker": "ok" if broker_ok() else "unavailable",
+        "storage": "ok" if storage_ok() else "unavailable",
     }
     healthy = all(value == "ok" for value in checks.values())
     body = {"status": "ok" if healthy else "unavailable", "checks": checks}

@@ -276,6 +276,21 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Uploaded files (receipts, accreditation evidence): in an S3-compatible bucket when one is
+# named (MinIO, the NHS clouds' object storage), so every web and worker machine shares them;
+# else under VAR_DIR/private on this machine (make run). Private either way (alwaysevents.files).
+_s3_endpoint = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+PRIVATE_FILES_S3 = {
+    "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+    "endpoint_url": _s3_endpoint,
+    "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+    "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+    # MinIO and most S3-compatible servers want paths (http://host/bucket/key).
+    "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE")
+    or ("path" if _s3_endpoint else None),
+}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 

@@ -67,6 +67,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_up(url: str, process: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=30):  # noqa: S310 (http on loopback)
+                return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"gunicorn did not answer {url} within {seconds:.0f} s")
+            time.sleep(0.3)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_serves_the_app_with_its_config(tmp_path):
     port = free_port()
@@ -87,15 +99,7 @@ def test_gunicorn_serves_the_app_with_its_config(tmp_path):
             return response.status, json.loads(response.read())["status"]
 
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                health(0)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("gunicorn did not answer within 60 s")
-                time.sleep(0.3)
+        wait_until_up(url, process)
         with ThreadPoolExecutor(8) as pool:  # more at once than processes: the threads answer
             assert set(pool.map(health, range(16))) == {(200, "ok")}
     finally:

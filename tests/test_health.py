@@ -17,7 +17,10 @@ def broker_at(app, url):
 def test_healthz_answers_ok_without_sign_in(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "ok", "storage": "ok"},
+    }
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
@@ -26,7 +29,7 @@ def test_healthz_names_the_database_when_it_is_down(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
-    assert body["checks"] == {"database": "unavailable", "broker": "ok"}
+    assert body["checks"] == {"database": "unavailable", "broker": "ok", "storage": "ok"}
     assert body["message"] == "Not answering: database."
     assert "down" not in response.content.decode()
 
@@ -37,7 +40,11 @@ def test_healthz_names_the_broker_when_it_is_down(client, settings):
     with broker_at(app, "redis://127.0.0.1:9/0"):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "broker": "unavailable"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "broker": "unavailable",
+        "storage": "ok",
+    }
 
 
 def test_healthz_with_a_real_redis_broker(client):
@@ -51,6 +58,16 @@ def test_healthz_with_a_real_redis_broker(client):
     with broker_at(app, url):
         response = client.get("/healthz")
     assert response.status_code == 200
+
+
+def test_healthz_names_the_storage_when_its_folder_cannot_be_written(client, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "private").write_text("a file where the folder should be")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "unavailable"
+    assert response.json()["message"] == "Not answering: storage."
+    assert str(tmp_path) not in response.content.decode()
 
 
 def test_healthz_refuses_other_methods(client):

@@ -11,7 +11,6 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from accreditation.models.criteria import CriteriaVersion, Criterion
@@ -20,13 +19,13 @@ from alwaysevents.tenancy.models import OrganisationOwned
 
 
 class EvidenceStorage(PrivateStorage):
-    """`VAR_DIR/private/evidence`."""
+    """`evidence/`: in the bucket, or under `VAR_DIR/private/` (see `alwaysevents.files`)."""
 
     folder = "evidence"
     what = "Evidence files"
 
 
-def evidence_storage() -> FileSystemStorage:
+def evidence_storage() -> PrivateStorage:
     """Evidence files live outside the web root; only a permission-checked view serves them."""
     return EvidenceStorage()
 

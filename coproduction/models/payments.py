@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -16,13 +15,13 @@ from alwaysevents.tenancy.models import OrganisationOwned
 
 
 class ReceiptStorage(PrivateStorage):
-    """`VAR_DIR/private/receipts`."""
+    """`receipts/`: in the bucket, or under `VAR_DIR/private/` (see `alwaysevents.files`)."""
 
     folder = "receipts"
     what = "Receipts"
 
 
-def receipt_storage() -> FileSystemStorage:
+def receipt_storage() -> PrivateStorage:
     """Receipts live outside the web root (no URL); only a permission-checked view serves them."""
     return ReceiptStorage()
 
