@@ -7,7 +7,8 @@ have happened: partners with their access needs and consents, their part in the 
 (Discovering or beyond), insights with themes, involvement activities across the stages at
 different rungs of the ladder with who attended, partner sign-offs of vision statements, one
 withdrawn consent and one anonymised partner (so the erasure shows), and payment rates and
-claims in every state (`seed_payments`). The services stamp "now",
+claims in every state (`seed_payments`), and what the partner who signs in would change
+(`seed_partner_suggestions`). The services stamp "now",
 so afterwards the timestamps are moved back to the day each step happened (queryset updates);
 every date is relative to `today`.
 
@@ -761,6 +762,7 @@ def seed_coproduction(
         _Seeder(organisation, people, today or timezone.localdate(), spec).run()
     seed_payments(organisation, people=people, today=today)
     seed_partner_sign_in(organisation, people=people)
+    seed_partner_suggestions(organisation, today=today)
 
 
 # The partner who signs in (the partner pages, /o/<slug>/me/), with the demo password.
@@ -797,6 +799,58 @@ def seed_partner_sign_in(organisation: Organisation, *, people: Mapping[str, Use
         organisation=organisation, user=user, role=Role.PARTNER, by=people.get("lead")
     )
     partner_membership_link(partner=partner, membership=membership, by=people.get("lead"))
+
+
+# What the demo partner who signs in would change (the partner's event page; the team reads it
+# on the Co-production tab): (event, days ago, text).
+DEMO_SUGGESTIONS: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "northfield": (
+        (
+            WARD_7,
+            3,
+            "Please write the plan on the board before visiting starts, so families "
+            "can read it too.",
+        ),
+    ),
+}
+
+
+def seed_partner_suggestions(organisation: Organisation, *, today: dt.date | None = None) -> None:
+    """The demo partner's suggestions, written as them (`partner_suggestion_make`), once."""
+    from coproduction.models import PartnerMembership, PartnerSuggestion
+    from coproduction.services.suggestions import partner_suggestion_make
+
+    found = DEMO_SUGGESTIONS.get(organisation.slug)
+    sign_in = DEMO_PARTNER_SIGN_INS.get(organisation.slug)
+    if not found or sign_in is None:
+        return
+    with organisation_scope(organisation):
+        if PartnerSuggestion.objects.exists():
+            return
+        link = (
+            PartnerMembership.objects.select_related("partner", "membership__user")
+            .filter(partner__email=sign_in[1], membership__is_active=True)
+            .first()
+        )
+        events = {e.title: e for e in AlwaysEvent.objects.all()}
+    if link is None:
+        return
+    today = today or timezone.localdate()
+    now = timezone.now()
+    for title, ago, text in found:
+        event = events.get(title)
+        if event is None:
+            continue
+        suggestion = partner_suggestion_make(
+            partner=link.partner, event=event, text=text, by=link.membership.user
+        )
+        at = timezone.make_aware(
+            dt.datetime.combine(today - dt.timedelta(days=ago), dt.time(18, 0))
+        )
+        with organisation_scope(organisation):
+            PartnerSuggestion.objects.filter(pk=suggestion.pk).update(
+                created_at=min(at, now - dt.timedelta(minutes=1))
+            )
 
 
 class _Seeder:

@@ -49,3 +49,17 @@ class FeedbackForm(PlainForm):
         help_text="What went well, and what could be better? Please do not include anyone's "
         "name or health details.",
     )
+
+
+class SuggestionForm(PlainForm):
+    text = forms.CharField(
+        label="Tell the team in your own words",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Anything about this work, or how the team works with you. They read "
+        "everything you send. Please do not include anyone's name or health details.",
+        error_messages={
+            "required": "Write what you would change in the box.",
+            "max_length": "Keep what you would change to %(limit_value)d characters or fewer.",
+        },
+    )

@@ -6,6 +6,8 @@ Successes are facts from the domain apps, read through their selectors:
   window;
 - changes adopted (PDSA cycles decided "adopt", last changed in the window);
 - partners who joined the event in the window (a count: no personal details in a digest);
+- what partners would change, suggested in the window (how many, and the start of each in
+  their words, never who wrote it: `partner_suggestion_lines`);
 - accreditation news (`accreditation.selectors.accreditation_news`): submitted, information
   requested by the reviewers, accredited (with the certificate's expiry).
 
@@ -26,7 +28,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.selectors import accreditation_news
-from coproduction.selectors.organisation import event_partner_counts_joined
+from coproduction.selectors.organisation import (
+    event_partner_counts_joined,
+    event_suggestion_texts,
+)
 from measurement import spc
 from measurement.charts import analyse_points, period_label, read_points
 from measurement.selectors.batch import measure_data_for_events
@@ -103,7 +108,42 @@ def limits_to_recalculate_lines(
     return found
 
 
-CONTRIBUTORS: list[Contributor] = [accreditation_news_lines, limits_to_recalculate_lines]
+QUOTE_LENGTH = 100
+
+
+def _start_of(text: str, length: int = QUOTE_LENGTH) -> str:
+    """The first `length` characters or so of `text` on one line, cut at a word, with "…"."""
+    words = " ".join(text.split())
+    if len(words) <= length:
+        return words
+    cut = words[:length].rsplit(" ", 1)[0] if " " in words[:length] else words[:length]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def partner_suggestion_lines(
+    organisation: Organisation, since: dt.datetime, until: dt.datetime
+) -> dict[int, list[str]]:
+    """One line per event whose partners suggested changes in the window: how many, and the
+    start of each in their words (no names: no personal details in a digest). One query."""
+    found: dict[int, list[str]] = {}
+    for event_id, texts in event_suggestion_texts(
+        organisation=organisation, since=since, until=until
+    ).items():
+        quotes = "; ".join(f"“{_start_of(text)}”" for text in texts)
+        said = (
+            "A partner suggested a change"
+            if len(texts) == 1
+            else f"Partners suggested {len(texts)} changes"
+        )
+        found[event_id] = [f"{said}: {quotes}. Read them on the Co-production tab."]
+    return found
+
+
+CONTRIBUTORS: list[Contributor] = [
+    accreditation_news_lines,
+    limits_to_recalculate_lines,
+    partner_suggestion_lines,
+]
 
 
 @dataclass

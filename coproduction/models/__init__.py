@@ -1,7 +1,12 @@
 """Models of the co-production app: partners, consents, insights, involvement and payments."""
 
 from coproduction.models.access import PartnerInvitation, PartnerMembership
-from coproduction.models.involvement import Attendance, Insight, InvolvementActivity
+from coproduction.models.involvement import (
+    Attendance,
+    Insight,
+    InvolvementActivity,
+    PartnerSuggestion,
+)
 from coproduction.models.partners import (
     AccessNeed,
     AuditEntry,
@@ -25,6 +30,7 @@ __all__ = [
     "PartnerInvitation",
     "PartnerMembership",
     "PartnerSignOff",
+    "PartnerSuggestion",
     "PaymentRate",
     "PaymentSettings",
 ]

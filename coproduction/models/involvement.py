@@ -122,3 +122,31 @@ class Attendance(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.partner} at {self.activity}"
+
+
+class PartnerSuggestion(OrganisationOwned):
+    """What a partner who signs in would change about their Always Event, in their own words.
+
+    Written on the partner's event page (`coproduction.services.suggestions`); the team reads
+    it on the event's Co-production tab and, without the partner's name, in the staff digest.
+    """
+
+    event = models.ForeignKey(
+        "programmes.AlwaysEvent", on_delete=models.CASCADE, related_name="partner_suggestions"
+    )
+    partner = models.ForeignKey(
+        "coproduction.Partner", on_delete=models.PROTECT, related_name="suggestions"
+    )
+    text = models.TextField(help_text="In the partner's own words.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(text__regex=r"\S"), name="coproduction_suggestion_not_blank"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.text[:40]}"

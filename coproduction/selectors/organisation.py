@@ -1,6 +1,7 @@
 """Organisation-wide reads for the reminders and the staff digest (alwaysevents.reporting).
 
-One query each. They answer counts and pseudonyms only: no personal details.
+One query each. They answer counts and pseudonyms only: no personal details (what partners
+would change comes as their words alone, never with who wrote them).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
-from coproduction.models import Consent, EventPartner
+from coproduction.models import Consent, EventPartner, PartnerSuggestion
 
 if TYPE_CHECKING:
     from programmes.models import Organisation
@@ -28,6 +29,25 @@ def event_partner_counts_joined(
         .order_by("event_id")
     )
     return {row["event_id"]: row["count"] for row in rows}
+
+
+def event_suggestion_texts(
+    *, organisation: Organisation, since: dt.datetime, until: dt.datetime
+) -> dict[int, list[str]]:
+    """{event id: the texts of partners' suggestions made in [since, until), oldest first}.
+
+    The words only: not who wrote them.
+    """
+    rows = (
+        PartnerSuggestion.objects.with_scope(organisation=organisation.pk)
+        .filter(organisation=organisation, created_at__gte=since, created_at__lt=until)
+        .order_by("created_at", "pk")
+        .values_list("event_id", "text")
+    )
+    found: dict[int, list[str]] = {}
+    for event_id, text in rows:
+        found.setdefault(event_id, []).append(text)
+    return found
 
 
 def consent_list_due_for_review(

@@ -231,7 +231,7 @@ def partner_sign_in_end(*, partner: Partner, by: User | None) -> Membership | No
 # --- what partners do themselves ----------------------------------------------------------------
 
 
-def _require_self(partner: Partner, by: User) -> None:
+def require_self(partner: Partner, by: User) -> None:
     """`by` signs in as `partner` (an active, linked partner membership)."""
     with organisation_scope(partner.organisation):
         linked = PartnerMembership.objects.filter(
@@ -254,7 +254,7 @@ def partner_update_own_details(
     access_needs_other: str,
 ) -> Partner:
     """A partner changes how they want to be contacted and their access needs."""
-    _require_self(partner, by)
+    require_self(partner, by)
     partner = partner_update(
         partner=partner,
         by=by,
@@ -275,13 +275,13 @@ def partner_update_own_details(
 @transaction.atomic
 def partner_withdraw_own_consent(*, partner: Partner, consent: Consent, by: User) -> Consent:
     """A partner withdraws one of their own consents (audited by `consent_withdraw`)."""
-    _require_self(partner, by)
+    require_self(partner, by)
     if consent.partner_id != partner.pk:
         raise DomainError("You can only withdraw your own consent.")
     return consent_withdraw(consent=consent, by=by)
 
 
-def _current_link(partner: Partner, event: AlwaysEvent) -> EventPartner:
+def current_link(partner: Partner, event: AlwaysEvent) -> EventPartner:
     with organisation_scope(partner.organisation):
         link = EventPartner.objects.filter(
             partner=partner, event=event, left_on__isnull=True
@@ -306,8 +306,8 @@ def partner_sign_off_own_vision(
     *, partner: Partner, event: AlwaysEvent, by: User
 ) -> PartnerSignOff:
     """A partner signs off their event's vision statement themselves, today."""
-    _require_self(partner, by)
-    _current_link(partner, event)
+    require_self(partner, by)
+    current_link(partner, event)
     with organisation_scope(event.organisation):
         event = AlwaysEvent.objects.select_for_update().get(pk=event.pk)
     if not event.vision_statement:
@@ -324,7 +324,7 @@ def attendance_feedback_give(
     *, partner: Partner, attendance: Attendance, text: str, by: User
 ) -> Attendance:
     """A partner's own feedback on an activity they attended (replaces what they wrote before)."""
-    _require_self(partner, by)
+    require_self(partner, by)
     if attendance.partner_id != partner.pk:
         raise DomainError("You can only give feedback on activities you took part in.")
     text = text.strip()

@@ -1,4 +1,5 @@
-"""An event's co-production page: the profile, the partners, insights and activities."""
+"""An event's co-production page: the profile, the partners, what partners would change,
+insights and activities."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from coproduction.models import Partner
 from coproduction.selectors import involvement as involvement_selectors
 from coproduction.selectors import partners as partner_selectors
 from coproduction.selectors import payments as payment_selectors
+from coproduction.selectors import suggestions as suggestion_selectors
 from coproduction.services import involvement as involvement_services
 from coproduction.services import partners as partner_services
 from programmes import permissions
@@ -85,6 +87,7 @@ class EventCoproductionView(ActionFormsView):
             counts=partner_selectors.partner_counts(event=self.event),
             themes=involvement_selectors.insight_themes(event=self.event),
             insights=involvement_selectors.insight_list(event=self.event),
+            suggestions=suggestion_selectors.partner_suggestion_list(event=self.event),
             activities=involvement_selectors.activity_list(event=self.event),
             rung_explanations=RUNG_EXPLANATIONS,
             payments=payment_selectors.claim_totals(event=self.event),

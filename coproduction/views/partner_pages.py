@@ -28,12 +28,15 @@ from coproduction.partner_forms import (
     FeedbackForm,
     OwnDetailsForm,
     SignOffOwnForm,
+    SuggestionForm,
     WithdrawOwnConsentForm,
 )
 from coproduction.selectors import partner_access as selectors
+from coproduction.selectors import suggestions as suggestion_selectors
 from coproduction.selectors.partners import partner_get, partner_list
 from coproduction.selectors.payments import partner_own_claims
 from coproduction.services import partner_access as services
+from coproduction.services import suggestions as suggestion_services
 from programmes.models import AlwaysEvent, Role
 from programmes.plain_charts import plain_charts
 from programmes.views.event_base import EventMixin
@@ -87,7 +90,12 @@ class PartnerHomeView(PartnerPageMixin, TemplateView):
 
 
 class PartnerEventView(PartnerPageMixin, TemplateView):
-    """One of their events: sign off the vision, see the charts, give feedback on activities."""
+    """One of their events: sign off the vision, see the charts, tell the team what they would
+    change, and give feedback on the activities they took part in, one at a time.
+
+    The feedback card shows one activity: `?activity=<attendance id>` when asked for, else the
+    first still waiting for their feedback. Sending feedback brings up the next one waiting.
+    """
 
     template_name = "coproduction/partner_event.html"
 
@@ -104,30 +112,55 @@ class PartnerEventView(PartnerPageMixin, TemplateView):
         self.load()
         return super().get(request, *args, **kwargs)
 
-    def feedback_forms(self, bound: FeedbackForm | None = None) -> dict[int, FeedbackForm]:
-        result = {}
-        for activity in self.summary.activities:
-            pk = activity.attendance_id
-            if bound is not None and bound.initial.get("attendance") == pk:
-                result[pk] = bound
-                continue
-            result[pk] = FeedbackForm(
-                prefix=f"feedback-{pk}",
-                initial={"attendance": pk, "text": activity.feedback},
-            )
-        return result
+    def _asked_for(self) -> int | None:
+        try:
+            return int(self.request.GET.get("activity", ""))
+        except ValueError:
+            return None
+
+    def feedback_context(self, bound: FeedbackForm | None) -> dict[str, Any]:
+        """The one activity to give feedback on, its form, where it is in the list, the next."""
+        activities = list(self.summary.activities)
+        waiting = [a for a in activities if not a.feedback]
+        wanted = bound.initial.get("attendance") if bound is not None else self._asked_for()
+        current = next((a for a in activities if a.attendance_id == wanted), None)
+        if current is None and waiting:
+            current = waiting[0]
+        context: dict[str, Any] = {
+            "activities": activities,
+            "feedback_waiting": len(waiting),
+            "feedback_activity": current,
+            "feedback_form": None,
+            "feedback_position": 0,
+            "feedback_next": None,
+        }
+        if current is None:
+            return context
+        position = activities.index(current)
+        after = activities[position + 1 :] + activities[:position]
+        context.update(
+            feedback_form=bound
+            or FeedbackForm(
+                prefix=f"feedback-{current.attendance_id}",
+                initial={"attendance": current.attendance_id, "text": current.feedback},
+            ),
+            feedback_position=position + 1,
+            # Skipping leads to the next one still waiting, else simply the next one.
+            feedback_next=next((a for a in after if not a.feedback), after[0] if after else None),
+        )
+        return context
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        feedback_forms = self.feedback_forms(kwargs.get("bound_feedback"))
         context.update(
             summary=self.summary,
             charts=plain_charts(event=self.event) if self.summary.taking_part else [],
             sign_off_form=kwargs.get("sign_off_form") or SignOffOwnForm(prefix="sign_off"),
-            activities=[
-                (activity, feedback_forms[activity.attendance_id])
-                for activity in self.summary.activities
-            ],
+            suggestion_form=kwargs.get("suggestion_form") or SuggestionForm(prefix="suggestion"),
+            own_suggestions=suggestion_selectors.partner_own_suggestions(
+                partner=self.partner, event=self.event
+            ),
+            **self.feedback_context(kwargs.get("bound_feedback")),
         )
         return context
 
@@ -136,6 +169,8 @@ class PartnerEventView(PartnerPageMixin, TemplateView):
         action = request.POST.get("action", "")
         if action == "sign_off":
             return self.sign_off()
+        if action == "suggestion":
+            return self.suggest()
         if action == "feedback":
             return self.feedback()
         return HttpResponseBadRequest("Unknown action.")
@@ -152,6 +187,22 @@ class PartnerEventView(PartnerPageMixin, TemplateView):
             else:
                 return self.done("Thank you. Your sign-off of the vision statement is recorded.")
         return self.render_to_response(self.get_context_data(sign_off_form=form))
+
+    def suggest(self) -> HttpResponse:
+        form = SuggestionForm(data=self.request.POST, prefix="suggestion")
+        if form.is_valid():
+            try:
+                suggestion_services.partner_suggestion_make(
+                    partner=self.partner,
+                    event=self.event,
+                    text=form.cleaned_data["text"],
+                    by=self.actor,
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                return self.done("Thank you. The team can now read what you would change.")
+        return self.render_to_response(self.get_context_data(suggestion_form=form))
 
     def feedback(self) -> HttpResponse:
         try:
@@ -179,6 +230,7 @@ class PartnerEventView(PartnerPageMixin, TemplateView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
+                # Back to the page without `?activity=`: it shows the next one still waiting.
                 return self.done("Thank you. The team can now read your feedback.")
         return self.render_to_response(self.get_context_data(bound_feedback=form))
 

@@ -1,6 +1,7 @@
 """A partner signs in: invited by their team lead, they see their Always Event and its chart,
-sign off the vision, leave feedback on a workshop and withdraw a consent. axe-core checks
-every page. With E2E_SCREENSHOTS=1 the partner pages are saved to /tmp/partner-*.png.
+sign off the vision, tell the team what they would change, leave feedback on a workshop and
+withdraw a consent; the team reads what they would change on the Co-production tab. axe-core
+checks every page. With E2E_SCREENSHOTS=1 the partner pages are saved to /tmp/partner-*.png.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from alwaysevents.tenancy.scope import organisation_scope
-from coproduction.models import AuditEntry, Consent, PartnerSignOff
+from coproduction.models import AuditEntry, Consent, PartnerSignOff, PartnerSuggestion
 from measurement.services import measures as measure_services
 from programmes.models import Membership, Role
-from tests.e2e.helpers import open_menu_item, path_is, sign_in
+from tests.e2e.helpers import expect_problem, open_menu_item, path_is, sign_in
 from tests.e2e.test_invitation import (
     NEW_PASSWORD,
     PASSWORD_AGAIN_LABEL,
@@ -35,6 +36,7 @@ from tests.factories import (
 )
 
 VISION = "We will always tell you the plan for your day by 10am."
+CHANGE = "Please write the plan on the board before visiting starts, so families can read it."
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -144,6 +146,16 @@ def test_team_lead_invites_a_partner_who_signs_off_gives_feedback_and_withdraws_
     expect(page.get_by_text("Your sign-off of the vision statement is recorded.")).to_be_visible()
     expect(page.locator("#signed-off")).to_contain_text("You signed off this statement on")
 
+    # They tell the team what they would change: sent empty first, then in their words.
+    page.get_by_role("button", name="Send to the team").click()
+    expect_problem(page, "Write what you would change in the box.")
+    check_a11y(page)
+    page.get_by_label("Tell the team in your own words").fill(CHANGE)
+    page.get_by_role("button", name="Send to the team").click()
+    expect(page.get_by_text("The team can now read what you would change.")).to_be_visible()
+    expect(page.locator("#own-suggestions")).to_contain_text(CHANGE)
+    check_a11y(page)
+
     # They leave feedback on the workshop they attended.
     page.get_by_label("Your feedback").fill("Good to be asked first. More breaks, please.")
     page.get_by_role("button", name="Send your feedback on Co-design workshop").click()
@@ -171,6 +183,12 @@ def test_team_lead_invites_a_partner_who_signs_off_gives_feedback_and_withdraws_
     # The team sees the feedback on the activity.
     staff.goto(f"/o/northfield/events/{event.pk}/coproduction/")
     expect(staff.get_by_text("More breaks, please.")).to_be_visible()
+    # ... and what Pat would change, with Pat's name, under "What partners would change".
+    suggestions = staff.locator("#partner-suggestions")
+    expect(suggestions.get_by_role("heading")).to_have_text("What partners would change")
+    expect(suggestions).to_contain_text(CHANGE)
+    expect(suggestions).to_contain_text("Pat Fictional")
+    check_a11y(staff)
 
     with organisation_scope(organisation):
         user = Membership.objects.get(role=Role.PARTNER).user
@@ -179,3 +197,6 @@ def test_team_lead_invites_a_partner_who_signs_off_gives_feedback_and_withdraws_
         assert quoting.withdrawn_at is not None and quoting.withdrawn_by == user
         assert AuditEntry.objects.filter(action="consent_withdrawn", actor=user).exists()
         assert PartnerSignOff.objects.filter(partner=pat).count() == 1
+        assert list(PartnerSuggestion.objects.values_list("partner_id", "text")) == [
+            (pat.pk, CHANGE)
+        ]
