@@ -9,3 +9,7 @@ class AccreditationConfig(AppConfig):
         from programmes.views.event_base import register_tab
 
         register_tab("accreditation:event-accreditation", "Accreditation", 80)
+
+        from accreditation import timeline
+
+        timeline.register()

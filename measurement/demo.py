@@ -957,6 +957,12 @@ def _seed_cycle(
     elif spec.close:
         testing_services.pdsa_cycle_close(cycle=cycle, by=lead)
     planned = timezone.make_aware(dt.datetime.combine(start - dt.timedelta(days=3), dt.time(11)))
+    # Decided two weeks into the cycle, before the next one starts, and never after now.
+    decided_on = start + dt.timedelta(days=13)
+    if spec.then is not None:
+        next_start = min(today, change + dt.timedelta(weeks=spec.then.weeks_after))
+        decided_on = max(start, min(decided_on, next_start - dt.timedelta(days=1)))
+    decided = min(timezone.now(), timezone.make_aware(dt.datetime.combine(decided_on, dt.time(16))))
     with organisation_scope(change_idea.organisation):
-        PdsaCycle.objects.filter(pk=cycle.pk).update(created_at=planned)
+        PdsaCycle.objects.filter(pk=cycle.pk).update(created_at=planned, decided_at=decided)
     return cycle

@@ -97,6 +97,9 @@ class PdsaCycle(OrganisationOwned):
     comparison = models.TextField("comparison with the predictions", blank=True)
     learning = models.TextField(blank=True)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the team recorded the decision (the latest time)."
+    )
     next_steps = models.TextField(blank=True)
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_cycles"

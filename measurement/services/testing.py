@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.scope import organisation_scope
@@ -457,8 +458,17 @@ def pdsa_cycle_decide(
     cycle.learning = (learning or "").strip()
     cycle.decision = decision
     cycle.next_steps = (next_steps or "").strip()
+    cycle.decided_at = timezone.now()
     cycle.save(
-        update_fields=["state", "comparison", "learning", "decision", "next_steps", "updated_at"]
+        update_fields=[
+            "state",
+            "comparison",
+            "learning",
+            "decision",
+            "next_steps",
+            "decided_at",
+            "updated_at",
+        ]
     )
     return cycle
 

@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from alwaysevents.tenancy.scope import organisation_scope, owned_by
-from programmes import costs, readiness
+from programmes import costs, readiness, timeline
 from programmes.costs import CostLine
 from programmes.formatting import format_hours
 from programmes.models import (
@@ -34,8 +34,10 @@ from programmes.models import (
     StageTransition,
     TeamMember,
     TimeEntry,
+    VisionSignOff,
 )
 from programmes.services.lifecycle import next_stage
+from programmes.timeline import TimelineItem
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
@@ -462,62 +464,138 @@ def event_value_summaries(*, events: Sequence[AlwaysEvent]) -> dict[int, ValueSu
 # --- timeline -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TimelineItem:
-    at: dt.datetime
-    kind: str
-    title: str
-    text: str = ""
-    by: Any = None
-    extra: list[str] = field(default_factory=list)
+def _people(names: list[str]) -> str:
+    """Who logged a week's time: the name of one person, or how many people."""
+    return names[0] if len(names) == 1 else f"{len(names)} people"
 
 
-def event_timeline(*, event: AlwaysEvent, limit: int = 100) -> list[TimelineItem]:
-    """Everything that happened to the event, newest first. One query per kind of record."""
-    org = event.organisation
-    items: list[TimelineItem] = [
-        TimelineItem(event.created_at, "created", "Always Event started", "", None),
-    ]
-    for t in owned_by(StageTransition, org).filter(event=event).select_related("by")[:limit]:
+def _time_by_week(event: AlwaysEvent, limit: int) -> list[TimelineItem]:
+    """The time logged, one line a week: the hours of everyone's entries for that week. A week
+    shows when its latest entry was recorded (time is often logged later). The `limit` weeks
+    most recently logged; one query."""
+    entries = owned_by(TimeEntry, event.organisation_id).filter(event=event)
+    newest_weeks = (
+        entries.order_by()
+        .values("week_starting")
+        .annotate(last=Max("recorded_at"))
+        .order_by("-last", "-week_starting")
+        .values("week_starting")[:limit]
+    )
+    rows = (
+        entries.filter(week_starting__in=Subquery(newest_weeks))
+        .order_by()
+        .values("week_starting", "person_id", "person__full_name", "person__email")
+        .annotate(hours=Sum("hours"), last=Max("recorded_at"))
+        .order_by("week_starting", "person__full_name", "person__email")
+    )
+    weeks: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        weeks[row["week_starting"]].append(row)
+    items = []
+    for week, people in weeks.items():
+        hours = sum((row["hours"] for row in people), Decimal("0"))
+        names = [row["person__full_name"] or row["person__email"] for row in people]
         items.append(
             TimelineItem(
-                t.at,
-                "stage",
-                f"Moved from {t.get_from_stage_display()} to {t.get_to_stage_display()}",
-                t.reason,
-                t.by,
-                [f"Moved on before: {label}" for label in t.overridden],
-            )
-        )
-    for s in owned_by(ProgressScore, org).filter(event=event).select_related("set_by")[:limit]:
-        items.append(
-            TimelineItem(s.set_at, "score", f"Progress score set to {s.score}", s.reason, s.set_by)
-        )
-    # Each kind is ordered by the time it shows, so that `limit` keeps the newest of each.
-    challenges = owned_by(Challenge, org).filter(event=event).order_by("-created_at", "-pk")
-    for c in challenges.select_related("recorded_by")[:limit]:
-        items.append(
-            TimelineItem(
-                c.created_at,
-                "challenge",
-                f"{c.get_kind_display()} noted: {c.get_area_display()}",
-                c.text,
-                c.recorded_by,
-            )
-        )
-    entries = owned_by(TimeEntry, org).filter(event=event).order_by("-recorded_at", "-pk")
-    for e in entries.select_related("person", "recorded_by")[:limit]:
-        items.append(
-            TimelineItem(
-                e.recorded_at,
+                max(row["last"] for row in people),
                 "time",
-                f"{format_hours(e.hours)} hours logged for {e.person.display_name}, "
-                f"week of {e.week_starting:%d %b %Y}",
-                e.note,
-                e.recorded_by,
+                f"{format_hours(hours)} hour{'' if hours == 1 else 's'} logged for the week of "
+                f"{week:%-d %b %Y} by {_people(names)}",
+                group=timeline.TIME,
             )
         )
-    for m in owned_by(EventComment, org).filter(event=event).select_related("author")[:limit]:
-        items.append(TimelineItem(m.created_at, "comment", "Comment", m.text, m.author))
+    return items
+
+
+def event_timeline(
+    *, event: AlwaysEvent, limit: int = 100, show: str = timeline.ALL
+) -> list[TimelineItem]:
+    """What happened to the event, newest first, as the filter `show` (`programmes.timeline`)
+    has it: every milestone, and the newest `limit` of the other lines (time folded into one
+    line a week). One query per kind of record read (a filter reads only the kinds it shows),
+    and those of the contributors other apps register."""
+    org = event.organisation_id  # not the organisation: no query to fetch it
+    show = timeline.filter_of(show)
+    wanted = {timeline.ALL, timeline.MILESTONES, timeline.STAGES}
+    items: list[TimelineItem] = []
+    if show in wanted:
+        items.append(
+            TimelineItem(
+                event.created_at,
+                "created",
+                "Always Event started",
+                group=timeline.STAGES,
+                milestone=True,
+            )
+        )
+        transitions = owned_by(StageTransition, org).filter(event=event).select_related("by")
+        for t in transitions[:limit]:
+            items.append(
+                TimelineItem(
+                    t.at,
+                    "stage",
+                    f"Moved from {t.get_from_stage_display()} to {t.get_to_stage_display()}",
+                    t.reason,
+                    t.by,
+                    [f"Moved on before: {label}" for label in t.overridden],
+                    group=timeline.STAGES,
+                    milestone=True,
+                )
+            )
+    if show in {timeline.ALL, timeline.MILESTONES}:
+        for s in owned_by(VisionSignOff, org).filter(event=event)[:limit]:
+            items.append(
+                TimelineItem(
+                    timeline.start_of(s.signed_on),
+                    "signoff",
+                    f"Vision signed off by {s.signed_by_name}",
+                    f"“{s.statement}”",
+                    milestone=True,
+                    day_only=True,
+                )
+            )
+    if show in {timeline.ALL, timeline.STAGES}:
+        scores = owned_by(ProgressScore, org).filter(event=event).select_related("set_by")
+        for s in scores[:limit]:
+            items.append(
+                TimelineItem(
+                    s.set_at,
+                    "score",
+                    f"Progress score set to {s.score}",
+                    s.reason,
+                    s.set_by,
+                    group=timeline.STAGES,
+                )
+            )
+    if show in {timeline.ALL, timeline.CHALLENGES}:
+        # Each kind is ordered by the time it shows, so that `limit` keeps the newest of each.
+        challenges = owned_by(Challenge, org).filter(event=event).order_by("-created_at", "-pk")
+        for c in challenges.select_related("recorded_by")[:limit]:
+            items.append(
+                TimelineItem(
+                    c.created_at,
+                    "challenge",
+                    f"{c.get_kind_display()} noted: {c.get_area_display()}",
+                    c.text,
+                    c.recorded_by,
+                    group=timeline.CHALLENGES,
+                )
+            )
+    if show in {timeline.ALL, timeline.TIME}:
+        items.extend(_time_by_week(event, limit))
+    if show in {timeline.ALL, timeline.COMMENTS}:
+        comments = owned_by(EventComment, org).filter(event=event).select_related("author")
+        for m in comments[:limit]:
+            items.append(
+                TimelineItem(
+                    m.created_at, "comment", "Comment", m.text, m.author, group=timeline.COMMENTS
+                )
+            )
+    for source in timeline.sources(show):
+        items.extend(source.func(event, limit))
+    items = [item for item in items if timeline.shows(item, show)]
     items.sort(key=lambda item: item.at, reverse=True)
-    return items[:limit]
+    milestones = [item for item in items if item.milestone]
+    others = [item for item in items if not item.milestone][:limit]
+    kept = {id(item) for item in milestones + others}
+    return [item for item in items if id(item) in kept]

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from alwaysevents.views import ServiceFormMixin, add_domain_error
-from programmes import permissions, selectors, services
+from programmes import permissions, selectors, services, timeline
 from programmes.formatting import format_hours
 from programmes.forms import (
     CommentForm,
@@ -104,7 +105,7 @@ class EventDetailView(EventMixin, TemplateView):
             progress=selectors.event_progress(event=event),
             time=selectors.event_time_summary(event=event),
             value=selectors.event_value_summary(event=event),
-            timeline=selectors.event_timeline(event=event),
+            **self.timeline_context(),
             open_challenges=[
                 c for c in selectors.event_challenges(event=event) if c.is_open_challenge
             ],
@@ -112,6 +113,22 @@ class EventDetailView(EventMixin, TemplateView):
             moves=services.allowed_moves(event),
         )
         return context
+
+    def timeline_context(self) -> dict[str, Any]:
+        """The timeline as `?show=` filters it (anything unknown shows everything): with
+        everything, the milestones come first and the rest after them."""
+        show = timeline.filter_of(self.request.GET.get("show"))
+        items = selectors.event_timeline(event=self.event, show=show)
+        everything = show == timeline.ALL
+        return {
+            "timeline_show": show,
+            "timeline_show_label": timeline.FILTERS[show],
+            "timeline_filters": [
+                (key, label, key == show) for key, label in timeline.FILTERS.items()
+            ],
+            "milestones": [item for item in items if item.milestone] if everything else [],
+            "timeline": [item for item in items if not item.milestone] if everything else items,
+        }
 
 
 class EventUpdateView(EventMixin, ServiceFormMixin, FormView):
@@ -236,24 +253,52 @@ class EventStageView(EventMixin, TemplateView):
         forward = services.next_stage(self.event.stage)
         return forward if forward in moves else (moves[0] if moves else None)
 
+    @cached_property
+    def forward_readiness(self) -> selectors.Readiness | None:
+        """The checklist of the next stage, if moving on is offered."""
+        forward = services.next_stage(self.event.stage)
+        if forward not in services.allowed_moves(self.event):
+            return None
+        return selectors.event_readiness(event=self.event, stage=forward)
+
+    def stage_form(self, data: Any = None, **kwargs: Any) -> StageForm:
+        """The form, knowing which questions each move asks (moving on asks more when the next
+        stage's checklist is not all done)."""
+        forward = self.forward_readiness
+        return StageForm(
+            data,
+            moves=services.allowed_moves(self.event),
+            from_stage=self.event.stage,
+            unmet=[r.label for r in forward.unmet] if forward else [],
+            **kwargs,
+        )
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        moves = services.allowed_moves(self.event)
-        form = kwargs.get("form") or StageForm(initial={"to_stage": self.target()}, moves=moves)
+        form = kwargs.get("form") or self.stage_form(initial={"to_stage": self.target()})
         target = self.target(form if form.is_bound else None)
+        is_forward = target == services.next_stage(self.event.stage)
+        readiness = None
+        if target:
+            readiness = (
+                self.forward_readiness
+                if is_forward
+                else selectors.event_readiness(event=self.event, stage=target)
+            )
         context.update(
             form=form,
+            needs=form.needs_for(target),
             target=target,
             target_label=Stage(target).label if target else "",
-            readiness=selectors.event_readiness(event=self.event, stage=target) if target else None,
-            is_forward=target == services.next_stage(self.event.stage),
+            readiness=readiness,
+            is_forward=is_forward,
             guidance=guidance_for(target) if target else None,
         )
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.check(permissions.can_change_stage, "change the stage")
-        form = StageForm(request.POST, moves=services.allowed_moves(self.event))
+        form = self.stage_form(request.POST)
         if form.is_valid():
             try:
                 transition = services.event_transition(

@@ -110,4 +110,6 @@ def test_sponsor_reads_filters_and_comments(page: Page, check_a11y, setting):
     expect(page).to_have_url(re.compile(r"/o/northfield/dashboard/\?stage=testing.*#event-"))
     check_a11y(page)
     card.get_by_role("link", name="Plan for the day", exact=True).click()
-    expect(page.locator(".ae-timeline")).to_contain_text("Good to see the signal. Keep going.")
+    expect(page.locator("section[aria-labelledby=timeline]")).to_contain_text(
+        "Good to see the signal. Keep going."
+    )

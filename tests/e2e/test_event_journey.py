@@ -145,17 +145,29 @@ def test_team_lead_runs_an_always_event_through_its_first_stages(page: Page, che
     page.get_by_role("button", name="Record", exact=True).click()
     expect(page.get_by_text("Challenge recorded.")).to_be_visible()
 
-    # Everything is on the timeline.
+    # Everything is on the timeline: milestones first, then the rest; time is one line a week.
     tab(page, "Overview")
-    timeline = page.locator(".ae-timeline")
+    timeline = page.locator("section[aria-labelledby=timeline]")
     expect(timeline).to_contain_text("Moved from Proposed to Set-up")
     expect(timeline).to_contain_text("Moved from Set-up to Discovering")
     expect(timeline).to_contain_text("Protected time is agreed at next week's rota meeting.")
     expect(timeline).to_contain_text("Moved on before: Protected time agreed for every team member")
     expect(timeline).to_contain_text("Progress score set to 1.5")
-    expect(timeline).to_contain_text("3.5 hours logged for Amara Lead")
+    expect(timeline).to_contain_text("3.5 hours logged for the week of")
     expect(timeline).to_contain_text("Night staff cannot join the daytime huddle.")
+    milestones = page.get_by_role("list", name="Milestones")
+    expect(milestones).to_contain_text("Moved from Set-up to Discovering")
+    expect(milestones).not_to_contain_text("Progress score set to 1.5")
     check_a11y(page)
+    # A filter shows one kind, without JavaScript: a link with the filter in its address.
+    timeline.get_by_role("link", name="Time", exact=True).click()
+    expect(page).to_have_url(re.compile(r"\?show=time#timeline$"))
+    expect(timeline).to_contain_text("Showing time only")
+    expect(timeline).to_contain_text("3.5 hours logged for the week of")
+    expect(timeline).not_to_contain_text("Moved from Set-up to Discovering")
+    check_a11y(page)
+    timeline.get_by_role("link", name="Show everything").click()
+    expect(timeline).to_contain_text("Moved from Set-up to Discovering")
 
 
 def test_sponsor_sees_the_challenge_that_needs_them_and_comments(page: Page, check_a11y, people):
@@ -183,12 +195,18 @@ def test_sponsor_sees_the_challenge_that_needs_them_and_comments(page: Page, che
         page.get_by_text("We need a slot at the board's quality committee.").first
     ).to_be_visible()
     check_a11y(page)
-    page.get_by_role("link", name="Introduce ourselves").first.click()
+    # The status table names the event too (linked to its overview); the callout links to
+    # the challenges that need the sponsor.
+    page.locator("section[aria-labelledby=attention-heading]").get_by_role(
+        "link", name="Introduce ourselves"
+    ).click()
     expect(page).to_have_url(path_is(f"/o/northfield/events/{event.pk}/challenges/"))
     check_a11y(page)
     page.get_by_role("link", name="Overview", exact=True).click()
     expect(page.get_by_role("link", name="Move to Set-up")).to_have_count(0)
     page.get_by_label("Add a comment").fill("I will raise it at the next committee.")
     page.get_by_role("button", name="Add comment").click()
-    expect(page.locator(".ae-timeline")).to_contain_text("I will raise it at the next committee.")
+    expect(page.locator("section[aria-labelledby=timeline]")).to_contain_text(
+        "I will raise it at the next committee."
+    )
     check_a11y(page)
