@@ -83,8 +83,14 @@ def test_every_surface_draws_the_measures_icons_with_the_same_markup(surfaces):
             # Once for the measure and once in the key, which lists every icon.
             assert surfaces[name].count(markup) == 2, (name, icon.code)
     # Nothing else draws an icon: every symbol on each surface is one of these or in the key.
+    # The dashboard's status table and the report's summary draw the measure's two icons small
+    # (their words hidden for screen readers), and the report's first page has a compact key
+    # (each icon and its label) before the key in full.
+    expected = {"dashboard": 11 + 2 + 2, "report": 11 + 11 + 2 + 2, "pdf source": 11 + 11 + 2 + 2}
     for name in SURFACES:
-        assert surfaces[name].count('<svg class="mdc-icon-mark"') == 11 + 2, name
+        assert surfaces[name].count('<svg class="mdc-icon-mark"') == expected.get(name, 11 + 2), (
+            name
+        )
 
 
 def test_the_old_drawings_are_gone(surfaces):
@@ -96,9 +102,19 @@ def test_the_old_drawings_are_gone(surfaces):
 
 FIRST_CHART = {
     "measure page": '<figure class="ae-chart',
-    "dashboard": '<table class="nhsuk-table-responsive ae-dash-measures"',
     "partner page": '<figure class="ae-chart',
 }
+
+
+def test_the_dashboard_shows_the_key_once_under_its_first_icons_folded(surfaces):
+    """The dashboard opens with each event's status and icons: the key is right under them."""
+    html = surfaces["dashboard"]
+    assert html.count(KEY_MARK) == 1
+    assert '<details class="ae-mdc-key">\n  <summary>What the icons mean</summary>' in html
+    key = html.index(KEY_MARK)
+    table = html.index('ae-status-table"')
+    assert table < html.index('class="mdc-icon-mark"') < key
+    assert html.index("</table>", table) < key < html.index('ae-dash-measures"')
 
 
 @pytest.mark.parametrize("name", FIRST_CHART)
@@ -151,8 +167,10 @@ def test_the_pdf_draws_the_key_on_page_one_and_every_icon_inline(surfaces):
             for box in _boxes(page._page_box)
         )
 
-    assert symbols(document.pages[0]) == 11, "the key's icons, drawn inline on page one"
-    assert sum(symbols(page) for page in document.pages[1:]) == 2 + 1, "two icons and a chart"
+    # Page one: the summary's two icons and the compact key; then the key in full, the
+    # measure's two icons and its chart.
+    assert symbols(document.pages[0]) == 2 + 11, "the key's icons, drawn inline on page one"
+    assert sum(symbols(page) for page in document.pages[1:]) == 11 + 2 + 1
     pdf = rendering.report_pdf(surfaces["content"], surfaces["report"])
     assert pdf.startswith(b"%PDF-")
 

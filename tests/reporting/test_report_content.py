@@ -95,13 +95,13 @@ def test_query_count_is_fixed_per_sponsor_plus_two_per_event(
     report_world, django_assert_num_queries
 ):
     membership = report_world.membership
-    with organisation_scope(report_world.organisation), django_assert_num_queries(8 + 2):
+    with organisation_scope(report_world.organisation), django_assert_num_queries(11 + 2):
         report_content(membership=membership, period=PERIOD)
     for n in range(3):
         build_sponsor_month(report_world.organisation, report_world.sponsor, title=f"More {n}")
     # Three more events, each with a measure of 15 points and cycles: only the co-production
     # profile (two queries an event) grows.
-    with organisation_scope(report_world.organisation), django_assert_num_queries(8 + 4 * 2):
+    with organisation_scope(report_world.organisation), django_assert_num_queries(11 + 4 * 2):
         content = report_content(membership=membership, period=PERIOD)
     assert len(content.events) == 4
 

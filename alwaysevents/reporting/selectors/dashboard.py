@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from accreditation.selectors import accreditation_status_for_events
+from alwaysevents.reporting.selectors.status import measure_facts, status_of
+from alwaysevents.reporting.status import EventStatus
 from coproduction.selectors.involvement import CoproductionProfile, coproduction_profiles
 from measurement.charts import Sparkline, measure_sparklines
 from measurement.due import missing_period
@@ -23,6 +25,7 @@ from measurement.selectors.measures import measure_series_for_events
 from measurement.selectors.testing import pdsa_cycles_overdue
 from programmes import selectors as programmes
 from programmes.models import AlwaysEvent, Challenge, Organisation, Stage
+from programmes.selectors.stages import stage_entered_many
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
@@ -85,6 +88,8 @@ class EventRow:
     accreditation: Any = None
     #: The page of the dashboard that shows this event's card.
     page: int = 1
+    #: On track, needs you or stalled, and why (`reporting.status`).
+    status: EventStatus | None = None
 
     @property
     def benefits(self) -> int:
@@ -256,6 +261,7 @@ def sponsor_dashboard(
     profiles = coproduction_profiles(events=[e for e in events if page_of[e.pk] == page])
     series = measure_series_for_events(events=events)
     cycles = pdsa_cycles_overdue(events=events, today=today)
+    entered = stage_entered_many(events=events)
     if with_accreditation and accreditation is None:
         accreditation = accreditation_status_for_events(
             organisation=organisation, event_ids=[event.pk for event in events]
@@ -276,9 +282,28 @@ def sponsor_dashboard(
             )
             for s in series[event.pk]
         ]
+        status = status_of(
+            event,
+            progress=progress[event.pk],
+            entered=entered[event.pk],
+            measures=[
+                measure_facts(
+                    row.measure,
+                    icons=row.sparkline.icons if row.sparkline else [],
+                    latest_value=row.sparkline.latest_value if row.sparkline else None,
+                    latest_period=row.latest_period,
+                    data_overdue=row.data_overdue and event.stage != Stage.CLOSED,
+                    today=today,
+                )
+                for row in measures
+            ],
+            pdsa_overdue=len(cycles[event.pk]),
+            asks=[challenge.get_area_display() for challenge in challenges[event.pk]],
+        )
         rows.append(
             EventRow(
                 event=event,
+                status=status,
                 progress=progress[event.pk],
                 measures=measures,
                 overdue=_overdue(

@@ -6,11 +6,13 @@ each measure with its variation and assurance icons and its chart (the same serv
 measure page shows), the PDSA cycles of the month and their decisions, the co-production
 summary, the challenges that ask for the sponsor, and the accreditation status (state, date of
 the decision, expiry of the certificate, from `accreditation_status_for_events`; the status when
-the report is generated, which for the monthly run is the first of the next month).
+the report is generated, which for the monthly run is the first of the next month), and each
+event's status for the sponsor (on track, needs you, stalled, `reporting.status`, as the
+dashboard has it, on the day the report is written) with what it asks of the sponsor.
 
 Queries: a fixed number for the sponsor (events, measures with points, phases and PDSA
-annotations, cycles of the month, challenges, accreditation status) plus two per event for its
-co-production profile.
+annotations, cycles of the month, challenges, accreditation status, score histories, stage
+moves, late PDSA cycles) plus two per event for its co-production profile.
 """
 
 from __future__ import annotations
@@ -27,14 +29,22 @@ from django.utils import timezone
 
 from accreditation.selectors import accreditation_status_for_events
 from alwaysevents.exceptions import DomainError
+from alwaysevents.reporting.selectors.status import measure_facts, status_of
+from alwaysevents.reporting.status import EventStatus, MeasureFacts, sponsor_asks
 from coproduction.selectors.involvement import coproduction_profile
 from measurement import spc
 from measurement.charts import measure_chart_context
 from measurement.charts import period_label as chart_period_label
+from measurement.due import missing_period
 from measurement.selectors.batch import measure_data_for_events, pdsa_cycles_for_events
-from measurement.selectors.testing import cycle_summary
+from measurement.selectors.testing import cycle_summary, pdsa_cycles_overdue
 from programmes.models import AlwaysEvent, ProgressScore, Stage
-from programmes.selectors import challenge_list_needing_sponsor, event_list
+from programmes.selectors import (
+    challenge_list_needing_sponsor,
+    event_list,
+    event_progress_many,
+)
+from programmes.selectors.stages import stage_entered_many
 
 if TYPE_CHECKING:
     from programmes.models import Membership
@@ -202,6 +212,10 @@ class EventSection:
     challenges: tuple[ChallengeLine, ...]
     #: None when the event has never applied for accreditation.
     accreditation: AccreditationLine | None = None
+    #: On track, needs you or stalled, and why, when the report was written.
+    status: EventStatus | None = None
+    #: What the event asks of the sponsor, in one line (the summary page).
+    asks: str = ""
 
     @property
     def score_change_text(self) -> str:
@@ -298,6 +312,19 @@ def _measure_section(data: Any, suffix: str) -> MeasureSection:
     )
 
 
+def _measure_facts(data: Any, section: MeasureSection, today: dt.date) -> MeasureFacts:
+    latest = data.points[-1] if data.points else None
+    period = latest.period if latest else None
+    return measure_facts(
+        data.measure,
+        icons=section.icons,
+        latest_value=float(latest.plotted) if latest else None,
+        latest_period=period,
+        data_overdue=missing_period(data.measure, period, today) is not None,
+        today=today,
+    )
+
+
 def _change(score: str | None, previous: str | None) -> Decimal | None:
     if score is None or previous is None:
         return None
@@ -362,10 +389,26 @@ def report_content(
         accreditation_status_for_events(organisation=organisation, event_ids=ids) if ids else {}
     )
     as_of = timezone.localdate()
+    progress = event_progress_many(events=events) if ids else {}
+    entered = stage_entered_many(events=events) if ids else {}
+    late_cycles = pdsa_cycles_overdue(events=events, today=as_of) if ids else {}
     score_labels = dict(ProgressScore.Score.choices)
     sections = []
     for event in events:
         event.organisation = organisation  # the selectors read it; spare a query each
+        measure_sections = [
+            (data, _measure_section(data, f"{event.pk}-{n}"))
+            for n, data in enumerate(measures.get(event.pk, []), start=1)
+        ]
+        event_asks = [c.area for c in challenges.get(event.pk, [])]
+        status = status_of(
+            event,
+            progress=progress[event.pk],
+            entered=entered[event.pk],
+            measures=[_measure_facts(data, m, as_of) for data, m in measure_sections],
+            pdsa_overdue=len(late_cycles[event.pk]),
+            asks=event_asks,
+        )
         score: str | None = getattr(event, "latest_score", None)
         if previous_scores is None:
             kind, previous = "first", None
@@ -387,10 +430,7 @@ def report_content(
                 previous_score=previous,
                 score_change_kind=kind,
                 score_change=_change(score, previous),
-                measures=tuple(
-                    _measure_section(data, f"{event.pk}-{n}")
-                    for n, data in enumerate(measures.get(event.pk, []), start=1)
-                ),
+                measures=tuple(m for _, m in measure_sections),
                 cycles=tuple(
                     CycleLine(
                         change_idea=c.change_idea.text,
@@ -405,6 +445,8 @@ def report_content(
                 coproduction=coproduction_profile(event=event).summary,
                 challenges=tuple(challenges.get(event.pk, [])),
                 accreditation=_accreditation_line(statuses.get(event.pk), as_of),
+                status=status,
+                asks=sponsor_asks(status, event_asks),
             )
         )
     return ReportContent(

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -42,6 +43,8 @@ class DashboardView(OrganisationViewMixin, TemplateView):
         context["body"], context["needing_you"] = personal_parts(
             body, request=self.request, membership=self.membership
         )
+        # Rendered by the template engine with the body, which escaped what needed escaping.
+        context["status"] = mark_safe(body.status_html)  # noqa: S308
         # Reports go to whoever sponsors an event, whatever their role.
         report = report_latest_unacknowledged(membership=self.membership)
         if report is not None:

@@ -44,6 +44,7 @@ CARDS_PER_PAGE = 20
 CACHE_SECONDS = 6 * 60 * 60
 TEMPLATES = (
     "reporting/dashboard_body.html",
+    "reporting/dashboard_status.html",
     "reporting/dashboard_event_card.html",
     "reporting/dashboard_accreditation.html",
     "reporting/dashboard_icon.html",
@@ -65,6 +66,8 @@ TOKEN_PLACEHOLDER = "ae-csrf-token-placeholder"  # noqa: S105 - not a secret
 @dataclass(frozen=True)
 class DashboardBody:
     html: str
+    #: The top of the page: each event's status and icons (before the personal parts).
+    status_html: str
     #: The events whose cards are on this page, by id (for the comment permission).
     cards: Mapping[int, AlwaysEvent]
     #: The comment form of each card, with `TOKEN_PLACEHOLDER` for the CSRF token.
@@ -128,6 +131,10 @@ def _render(
     )
     others = query.copy()
     others.pop("page", None)
+    status_html = render_to_string(
+        "reporting/dashboard_status.html",
+        {"organisation": organisation, "dashboard": dashboard, "filtered": any(filters.values())},
+    )
     html = render_to_string(
         "reporting/dashboard_body.html",
         {
@@ -161,6 +168,7 @@ def _render(
     }
     return DashboardBody(
         html=html,
+        status_html=status_html,
         cards={row.event.pk: row.event for row in dashboard.cards},
         comment_forms=forms,
         needing=needing,
