@@ -19,3 +19,8 @@ class CoproductionConfig(AppConfig):
         register_invitation_accepted("coproduction.partner", partner_invitation_accepted)
         invitation_flags.register("coproduction.access_needs", partner_invitation_access_flags)
         register_tab("coproduction:event-coproduction", "Co-production", 33)
+
+        from coproduction import home
+        from programmes import home as programmes_home
+
+        programmes_home.register(home.NAME, home.SECTION)

@@ -14,6 +14,13 @@ class MeasurementConfig(AppConfig):
 
         checks.register_all()
         programmes_home.register(home.ACTION, home.SECTION)
+        from measurement import home_cycles
+
+        programmes_home.register(home_cycles.ACTION, home_cycles.SECTION)
         plain_charts.register("measurement", plain_charts_for_event)
         register_tab("measurement:measure-list", "Measures", 30)
         register_tab("measurement:driver-diagram", "Testing changes", 35)
+
+        from measurement import timeline
+
+        timeline.register()

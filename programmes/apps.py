@@ -6,6 +6,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programmes"
 
     def ready(self) -> None:
-        from programmes import checks
+        from programmes import checks, home_due
 
         checks.register_all()
+        home_due.register_all()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -25,6 +26,13 @@ from programmes.models import (
     SustainPlan,
     TeamMember,
     TimeEntry,
+)
+from programmes.services.lifecycle import (
+    CLOSED_REASON,
+    OVERRIDE,
+    REASON,
+    move_needs,
+    move_words,
 )
 
 
@@ -190,9 +198,29 @@ class TeamMemberForm(ScopedForm):
     role_in_team = forms.CharField(label="Role in the team", required=False, max_length=120)
 
 
+class StageSelect(forms.Select):
+    """The stage to move to. Each option says which questions its move asks (`data-needs`), so
+    static/js/stage-questions.mjs shows only those when the choice changes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs: dict[str, frozenset[str]] = {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        needs = self.needs.get(str(option["value"]))
+        if needs is not None:
+            option["attrs"]["data-needs"] = " ".join(sorted(needs))
+        return option
+
+
 class StageForm(PlainForm):
+    """Move the event to another stage, answering only what the chosen move asks
+    (`lifecycle.move_needs`): the answers a move does not ask for are ignored."""
+
     to_stage = forms.ChoiceField(
         label="Move to",
+        widget=StageSelect(attrs={"data-stage-move": ""}),
         error_messages={
             "required": "Select the stage to move to",
             "invalid_choice": "Select one of the stages offered",
@@ -202,22 +230,64 @@ class StageForm(PlainForm):
         label="Reason",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when moving back, pausing, closing, or moving on before all is done.",
+        help_text="Kept on the timeline with the move.",
     )
     closed_reason = forms.ChoiceField(
-        label="If closing, why?",
+        label="Why is it closing?",
         required=False,
-        choices=[("", "Not closing"), *AlwaysEvent.ClosedReason.choices],
+        choices=[("", "Choose one"), *AlwaysEvent.ClosedReason.choices],
     )
     override = forms.BooleanField(
         label="Move on anyway: I have given the reason above", required=False
     )
 
-    def __init__(self, *args: Any, moves: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        moves: list[str],
+        from_stage: str,
+        unmet: Sequence[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.from_stage = from_stage
+        self.unmet = list(unmet)
+        #: The questions each move offered asks (the rest are ignored).
+        self.needs = {
+            move: move_needs(from_stage=from_stage, to_stage=move, ready=not self.unmet)
+            for move in moves
+        }
         to_stage = self.fields["to_stage"]
         assert isinstance(to_stage, forms.ChoiceField)  # noqa: S101 - narrows the type
         to_stage.choices = [(s, Stage(s).label) for s in moves]
+        assert isinstance(to_stage.widget, StageSelect)  # noqa: S101 - narrows the type
+        to_stage.widget.needs = self.needs
+
+    def needs_for(self, to_stage: str | None) -> frozenset[str]:
+        return self.needs.get(to_stage or "", frozenset())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        to_stage = data.get("to_stage")
+        if not to_stage:
+            return data
+        needs = self.needs_for(to_stage)
+        target = Stage(to_stage).label
+        if OVERRIDE in needs and not data.get(OVERRIDE):
+            self.add_error(
+                OVERRIDE,
+                f"Not ready for {target} yet. Still to do: {'; '.join(self.unmet)}. To move on "
+                "anyway, give the reason and tick “Move on anyway”.",
+            )
+        if REASON in needs and not data.get(REASON, "").strip():
+            words = move_words(from_stage=self.from_stage, to_stage=to_stage)
+            self.add_error(REASON, f"Say why you are {words}.")
+        if CLOSED_REASON in needs and not data.get(CLOSED_REASON):
+            self.add_error(CLOSED_REASON, "Choose why it is closing: completed, stopped or merged.")
+        for name, nothing in ((REASON, ""), (OVERRIDE, False), (CLOSED_REASON, "")):
+            if name not in needs and name in data:
+                data[name] = nothing
+        return data
 
 
 class VisionForm(PlainModelForm):

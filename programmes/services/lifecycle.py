@@ -52,6 +52,37 @@ def allowed_moves(event: AlwaysEvent) -> list[str]:
     return [*moves, Stage.PAUSED, Stage.CLOSED]
 
 
+#: The questions a stage move may ask, named as the stage form's fields and the arguments of
+#: `event_transition`.
+REASON, OVERRIDE, CLOSED_REASON = "reason", "override", "closed_reason"
+
+
+def move_needs(*, from_stage: str, to_stage: str, ready: bool) -> frozenset[str]:
+    """The questions a move asks besides the stage itself, by the rules `event_transition`
+    keeps: moving forward with everything ready, or resuming a paused event, asks nothing;
+    moving forward before everything is done asks the reason and the "move on anyway" tick;
+    moving back and pausing ask the reason; closing asks the reason and why it is closing.
+    `ready` is whether every readiness item of the next stage is met."""
+    if to_stage == next_stage(from_stage):
+        return frozenset() if ready else frozenset({REASON, OVERRIDE})
+    if to_stage == Stage.CLOSED:
+        return frozenset({REASON, CLOSED_REASON})
+    if from_stage == Stage.PAUSED:
+        return frozenset()
+    return frozenset({REASON})
+
+
+def move_words(*, from_stage: str, to_stage: str) -> str:
+    """What the move is, in the words of "Say why you are …"."""
+    if to_stage == next_stage(from_stage):
+        return "moving on before these are done"
+    if to_stage == Stage.PAUSED:
+        return "pausing"
+    if to_stage == Stage.CLOSED:
+        return "closing"
+    return "going back a stage"
+
+
 @transaction.atomic
 def event_transition(
     *,

@@ -71,10 +71,6 @@ class OrganisationHomeView(OrganisationViewMixin, TemplateView):
         context["sections"] = sections
         # The form of a refused post, for the error summary at the top of the page.
         context["refused_forms"] = [posted.form for posted in refused.values()]
-        if self.membership.role == Role.EXECUTIVE_SPONSOR:
-            context["needs_sponsor"] = selectors.challenge_list_needing_sponsor(
-                organisation=self.organisation, sponsor=self.actor
-            )
         if context["can_manage_members"]:
             context["open_invitation_count"] = selectors.invitation_list_open(
                 organisation=self.organisation

@@ -298,7 +298,7 @@ def test_time_challenge_score_and_impact_through_the_pages(event, client_for, ed
     assert "Progress score set to 1.0" in detail
     assert "£1,200.00" in detail
     home = client_for(sponsor).get("/o/northfield/").content.decode()
-    assert "Needs your attention" in home and "No cover for huddles" in home
+    assert "Challenges waiting for you" in home and "No cover for huddles" in home
     with organisation_scope(event.organisation):
         challenge = Challenge.objects.get()
     client.post(
@@ -306,7 +306,10 @@ def test_time_challenge_score_and_impact_through_the_pages(event, client_for, ed
     )
     challenge.refresh_from_db()
     assert challenge.status == "addressed"
-    assert "Needs your attention" not in client_for(sponsor).get("/o/northfield/").content.decode()
+    assert (
+        "Challenges waiting for you"
+        not in client_for(sponsor).get("/o/northfield/").content.decode()
+    )
 
 
 def test_team_management_by_the_lead(event, client_for, editor, viewer):
