@@ -109,6 +109,15 @@ typecheck: install ## mypy with django-stubs.
 bench: install ## Run the benchmarks under bench/ (prints ratios measured side by side).
 	@set -euo pipefail; for f in bench/bench_*.py bench/reports.py; do echo "== $$f"; $(TEST_ENV) $(BIN)/python $$f; done
 
+.PHONY: bench-load
+bench-load: system-deps install ## 50 people at once on gunicorn + PostgreSQL + Redis (bench/load.py; about 4 minutes).
+	@set -euo pipefail; \
+	export TEST_PG_PORT=$${TEST_PG_PORT:-54339} TEST_REDIS_PORT=$${TEST_REDIS_PORT:-63809}; \
+	scripts/test-services start; \
+	trap 'scripts/test-services stop' EXIT; \
+	set -a; . var/test-services.env; set +a; \
+	REDIS_URL=$${TEST_REDIS_URL%/0}/1 $(BIN)/python bench/load.py
+
 .PHONY: clean
 clean: ## Remove the local database, queue and collected static files (keeps .venv).
 	rm -rf var/alwaysevents.sqlite3 var/celery var/static

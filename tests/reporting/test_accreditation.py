@@ -283,7 +283,7 @@ def test_digest_tells_of_information_requested(organisation, under_review, progr
 
 def test_report_shows_the_accreditation_status(report_world, accredited, django_assert_num_queries):
     submission, certificate = accredited
-    with organisation_scope(report_world.organisation), django_assert_num_queries(8 + 2 * 2):
+    with organisation_scope(report_world.organisation), django_assert_num_queries(11 + 2 * 2):
         content = report_content(membership=report_world.membership, period=PERIOD)
     sections = {e.pk: e for e in content.events}
     assert sections[report_world.event.pk].accreditation is None
