@@ -396,6 +396,11 @@ REMINDER_ACCREDITATION_EXPIRY_DAYS = env_int("REMINDER_ACCREDITATION_EXPIRY_DAYS
 REPORT_ACKNOWLEDGE_DAYS = env_int("REPORT_ACKNOWLEDGE_DAYS", 14)
 REPORT_ACKNOWLEDGE_LINK_DAYS = env_int("REPORT_ACKNOWLEDGE_LINK_DAYS", 60)
 
+# --- Co-production: partners' access records -------------------------------------------------
+# Days a record of who opened a partner's contact, access-need or payment details (or a receipt,
+# or their subject access export) is kept; older records are pruned daily. 2922 days: 8 years.
+PARTNER_ACCESS_RECORD_DAYS = env_int("PARTNER_ACCESS_RECORD_DAYS", 2922)
+
 # --- Measurement imports ---------------------------------------------------------------------
 MEASUREMENT_IMPORT_MAX_BYTES = env_int("MEASUREMENT_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 MEASUREMENT_IMPORT_MAX_ROWS = env_int("MEASUREMENT_IMPORT_MAX_ROWS", 100_000)

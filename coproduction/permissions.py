@@ -89,6 +89,20 @@ def can_read_audit(membership: Membership) -> bool:
     return membership.is_active and membership.role == Role.ORGANISATION_ADMIN
 
 
+def can_export_partner(membership: Membership, partner: Partner) -> bool:
+    """Everything held about a partner (subject access): the organisation admin (the partner
+    downloads their own from their own pages)."""
+    return (
+        _in_organisation(membership, partner.organisation_id)
+        and membership.role == Role.ORGANISATION_ADMIN
+    )
+
+
+def can_read_access_record(membership: Membership, partner: Partner) -> bool:
+    """Who opened a partner's details: the organisation admin."""
+    return can_export_partner(membership, partner)
+
+
 # --- payments -----------------------------------------------------------------------------------
 
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from coproduction.views import event, exports, partner_pages, partners, payments
+from coproduction.views import (
+    event,
+    exports,
+    partner_pages,
+    partners,
+    payments,
+    subject_access,
+)
 
 app_name = "coproduction"
 
@@ -21,6 +28,17 @@ urlpatterns = [
         name="partner-detail",
     ),
     path(f"{ORG}coproduction/audit/", partners.AuditLogView.as_view(), name="audit"),
+    # A partner's rights: everything held about them, and who opened their details.
+    path(
+        f"{ORG}coproduction/partners/<int:partner_pk>/export.zip",
+        subject_access.PartnerExportView.as_view(),
+        name="partner-export",
+    ),
+    path(
+        f"{ORG}coproduction/partners/<int:partner_pk>/access-record/",
+        subject_access.PartnerAccessRecordView.as_view(),
+        name="partner-access-record",
+    ),
     path(
         f"{ORG}coproduction/payments/",
         payments.PaymentSettingsView.as_view(),
@@ -50,6 +68,11 @@ urlpatterns = [
         name="partner-event",
     ),
     path(f"{ORG}me/details/", partner_pages.PartnerDetailsView.as_view(), name="partner-me"),
+    path(
+        f"{ORG}me/details/export.zip",
+        subject_access.PartnerOwnExportView.as_view(),
+        name="partner-me-export",
+    ),
     *(
         path(
             f"{EVENT}coproduction/activities/export.{fmt}",

@@ -1,6 +1,7 @@
 """Models of the co-production app: partners, consents, insights, involvement and payments."""
 
 from coproduction.models.access import PartnerInvitation, PartnerMembership
+from coproduction.models.access_records import PartnerAccessRecord
 from coproduction.models.involvement import (
     Attendance,
     Insight,
@@ -27,6 +28,7 @@ __all__ = [
     "Insight",
     "InvolvementActivity",
     "Partner",
+    "PartnerAccessRecord",
     "PartnerInvitation",
     "PartnerMembership",
     "PartnerSignOff",

@@ -14,14 +14,17 @@ from alwaysevents.exceptions import DomainError
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from coproduction import permissions as cp_permissions
 from coproduction.forms import AnonymiseForm, ConsentForm, SignOffForm, WithdrawForm
-from coproduction.models import Consent, Partner
+from coproduction.models import Consent, Partner, PartnerAccessRecord
 from coproduction.selectors import partner_access as partner_access_selectors
 from coproduction.selectors import partners as selectors
+from coproduction.services import access_records
 from coproduction.services import partner_access as partner_access_services
 from coproduction.services import partners as services
 from coproduction.views.event import TAB
 from programmes.models import AlwaysEvent, Membership, Role
 from programmes.views.event_base import ActionFormsView
+
+Kind = PartnerAccessRecord.Kind
 
 
 def _manages(membership: Membership, event: AlwaysEvent) -> bool:
@@ -88,7 +91,21 @@ class PartnerDetailView(ActionFormsView):
         consents: list[Consent] = []
         if self.view.can_see_details:
             consents = list(selectors.consent_list(partner=self.partner))
-        context.update(partner=self.view, consents=consents)
+        context.update(
+            partner=self.view,
+            consents=consents,
+            can_read_access_record=cp_permissions.can_read_access_record(
+                self.membership, self.partner
+            ),
+        )
+        if self.view.can_see_details and not self.partner.is_anonymised:
+            # Contact, access-need and payment details are on the page: one INSERT records it.
+            access_records.partner_access_record(
+                by=self.actor,
+                partners=[self.partner],
+                kinds=[Kind.CONTACT, Kind.ACCESS_NEEDS, Kind.PAYMENT],
+                where=f"Partner page, {self.event.title}",
+            )
         if cp_permissions.can_invite_partner(self.membership, self.partner, self.event):
             context.update(
                 sign_in=partner_access_selectors.partner_sign_in_status(partner=self.partner),

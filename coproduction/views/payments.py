@@ -39,9 +39,10 @@ from coproduction.forms import (
     RejectClaimForm,
     SubmitClaimForm,
 )
-from coproduction.models import Claim, InvolvementActivity, Partner
+from coproduction.models import Claim, InvolvementActivity, Partner, PartnerAccessRecord
 from coproduction.selectors import partners as partner_selectors
 from coproduction.selectors import payments as selectors
+from coproduction.services import access_records
 from coproduction.services import payments as services
 from coproduction.views.event import TAB
 from programmes.models import AlwaysEvent, Membership, Role
@@ -139,10 +140,20 @@ class EventPaymentsView(ActionFormsView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        claims = selectors.claim_list(event=self.event) if self.can_handle else []
+        if claims:
+            # Who is paid what: the payment details of each partner listed, in one INSERT.
+            access_records.partner_access_record(
+                by=self.actor,
+                partner_ids=[row.partner_id for row in claims],
+                organisation=self.organisation,
+                kinds=[PartnerAccessRecord.Kind.PAYMENT],
+                where=f"Payments of {self.event.title}",
+            )
         context.update(
             totals=selectors.claim_totals(event=self.event),
             can_handle=self.can_handle,
-            claims=selectors.claim_list(event=self.event) if self.can_handle else [],
+            claims=claims,
             rates=[
                 rate
                 for rate in selectors.payment_rate_list(organisation=self.organisation)
@@ -301,6 +312,13 @@ class ClaimDetailView(_ClaimMixin, ActionFormsView):
             over_limit=over_limit,
             partner=self.claim.partner,
         )
+        access_records.partner_access_record(
+            by=self.actor,
+            partner_ids=[self.claim.partner_id],
+            organisation=self.organisation,
+            kinds=[PartnerAccessRecord.Kind.PAYMENT],
+            where=f"Claim {self.claim.pk}, {self.event.title}",
+        )
         return context
 
     def _confirmed(self, form: forms.Form) -> bool:
@@ -380,4 +398,11 @@ class ClaimReceiptView(_ClaimMixin, View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
+        access_records.partner_access_record(
+            by=self.actor,
+            partner_ids=[self.claim.partner_id],
+            organisation=self.organisation,
+            kinds=[PartnerAccessRecord.Kind.RECEIPT],
+            where=f"Receipt of claim {self.claim.pk}, {self.event.title}",
+        )
         return response
