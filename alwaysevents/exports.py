@@ -36,9 +36,24 @@ class Table:
     rows: Iterable[Sequence[Any]]
 
 
+def neutralise_formula(text: str) -> str:
+    """Text a spreadsheet would run as a formula, with a leading apostrophe so it reads as text.
+
+    Text that already looks neutralised (apostrophes, then a formula start) gets one more, so
+    `restore_formula` gives back exactly what was written: files we hand out can come back in.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def restore_formula(cell: str) -> str:
+    """The text that `neutralise_formula` was given (any other cell is returned as it is)."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 def _safe_text(value: str) -> str:
-    value = printable(value)
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return neutralise_formula(printable(value))
 
 
 def _cell(value: Any) -> Any:

@@ -414,6 +414,8 @@ REVIEWERS_PER_SUBMISSION = env_int("REVIEWERS_PER_SUBMISSION", 2)
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/min")  # per token; e.g. 100/min, 5000/hour
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2 * 1024 * 1024)  # larger: 413
 API_BULK_MAX_ROWS = env_int("API_BULK_MAX_ROWS", 10_000)  # data points in one request
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)  # lists and objects nested deeper: 400
+API_FAILED_AUTH_RATE = os.environ.get("API_FAILED_AUTH_RATE", "30/min")  # bad tokens per address
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "alwaysevents.api.authentication.TokenAuthentication",
@@ -421,9 +423,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["alwaysevents.api.throttling.TokenRateThrottle"],
+    # Proxies in front that append to X-Forwarded-For (0: the address is REMOTE_ADDR).
+    "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0),
     "DEFAULT_PAGINATION_CLASS": "alwaysevents.api.pagination.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["alwaysevents.api.parsers.SafeJSONParser"],  # size and depth limits
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "alwaysevents.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

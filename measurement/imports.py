@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from alwaysevents.exports import restore_formula
 from alwaysevents.input_checks import NumberLimit, text_problem
 from measurement.import_files import COLUMNS, EXTRA, ImportFileError, is_workbook, read_rows
 from measurement.point_rules import (
@@ -117,6 +118,14 @@ def quoted(text: str) -> str:
     return repr(text)
 
 
+def measure_named(measures: Mapping[str, MeasureLike], cell: str) -> MeasureLike | None:
+    """The measure a cell names (`measures` keyed by lower-case name): as our template wrote
+    it first (a name a spreadsheet would run as a formula gets a leading apostrophe there,
+    `exports.neutralise_formula`), else as typed."""
+    name = cell.strip()
+    return measures.get(restore_formula(name).strip().lower()) or measures.get(name.lower())
+
+
 def check_rows(
     rows: Iterator[tuple[int, dict[str, str]]],
     measures: Mapping[str, MeasureLike],
@@ -156,7 +165,7 @@ def check_rows(
         if split:
             errors.append(RowError(number, split[0], split[1]))
         name = cells.get("measure", "")
-        measure = measures.get(name.strip().lower())
+        measure = measure_named(measures, name)
         if measure is None and not any(e.column == "measure" for e in errors):
             errors.append(
                 RowError(

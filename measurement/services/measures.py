@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from alwaysevents.exceptions import DomainError
-from alwaysevents.input_checks import NumberLimit, number_problem, text_problem
+from alwaysevents.exports import neutralise_formula
+from alwaysevents.input_checks import NumberLimit, number_problem, printable, text_problem
 from alwaysevents.tenancy.scope import organisation_scope
 from measurement import imports, point_rules
 from measurement.models import DataImport, DataPoint, Measure, Phase
@@ -415,16 +416,19 @@ def data_import_apply(
 
 
 def import_template_csv(*, event: AlwaysEvent) -> str:
-    """A CSV with the right columns and one example row per measure of the event."""
+    """A CSV with the right columns and one example row per measure of the event.
+
+    Names a spreadsheet would run as a formula (`=HYPERLINK(...)`) are neutralised as in every
+    export; the import reads them back as the measure (`imports.measure_named`).
+    """
     import csv
     import io
-
-    from django.utils import timezone
 
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(imports.COLUMNS)
     today = timezone.localdate()
     for measure in _measures_by_name(event).values():
-        writer.writerow([measure.name, measure.normalise_period(today).isoformat(), "", "", "", ""])
+        name = neutralise_formula(printable(measure.name))
+        writer.writerow([name, measure.normalise_period(today).isoformat(), "", "", "", ""])
     return out.getvalue()

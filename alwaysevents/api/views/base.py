@@ -23,12 +23,14 @@ if TYPE_CHECKING:
 ERRORS = {
     status: OpenApiResponse(ErrorSerializer, description=text)
     for status, text in {
-        400: "Not valid: see field_errors.",
+        400: "Not valid: see field_errors. A body that is not JSON, or nests lists and objects "
+        "deeper than API_JSON_MAX_DEPTH, is refused before it is parsed (code parse_error).",
         413: "The request body is too large (API_MAX_BODY_BYTES).",
         401: "No token, or a token that is unknown, expired or revoked.",
         403: "Your role (or the token's limits) does not allow this.",
         404: "Not found, or not in an organisation you belong to.",
-        429: "Too many requests: see the Retry-After header.",
+        429: "Too many requests, or too many failed tokens from your address: see the "
+        "Retry-After header.",
     }.items()
 }
 
