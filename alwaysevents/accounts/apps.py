@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "alwaysevents.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from alwaysevents.accounts import session_timeout  # noqa: F401 - connects its receiver
