@@ -36,23 +36,11 @@ COLOURS = {
 }
 TEXT, LIMIT, TARGET = "#212b32", "#425563", "#007f3b"
 
-# The page's view of a point for keyboard and mouse: on focus or hover, a ring round the point
-# (NHS focus yellow in a dark ring) and its words in a box above the plot, joined to it. Drawn
-# only with this style sheet (a readout is display="none" until it applies), so PDFs and images,
-# where nothing is focused, never show one. Scoped to the chart's class: an SVG's style sheet
-# applies to the whole HTML page it sits in.
-STYLE = (
-    "<style>"
-    ".ae-svg-chart .point:focus{outline:none}"
-    ".ae-svg-chart .point:focus+.readout,.ae-svg-chart .point:hover+.readout{display:inline}"
-    ".ae-svg-chart .readout line,.ae-svg-chart .readout rect{stroke:#212b32;stroke-width:1.5px}"
-    ".ae-svg-chart .readout rect{fill:#ffffff}"
-    ".ae-svg-chart .readout circle{fill:none;stroke:#212b32;stroke-width:3px}"
-    ".ae-svg-chart .readout circle+circle{stroke:#ffeb3b;stroke-width:3px}"
-    ".ae-svg-chart .readout text{fill:#212b32}"
-    ".ae-svg-chart .readout tspan{font-weight:bold}"
-    "</style>"
-)
+# The page's view of a point for keyboard and mouse, on focus or hover (a ring round the point
+# and its words in a box above the plot), is drawn by the site's stylesheet (`.ae-svg-chart` in
+# frontend/app/_components.scss): not by a <style> of the SVG's own, which the pages'
+# Content-Security-Policy would refuse. A readout is display="none" until that sheet applies, so
+# PDFs and images, where nothing is focused and the sheet is absent, never show one.
 
 
 @dataclass(frozen=True)
@@ -281,8 +269,6 @@ def render(spec: ChartSpec) -> str:
         f'<title id="{spec.element_id}-title">{_text(spec.title)}</title>',
         f'<desc id="{spec.element_id}-desc">{_text(spec.description)}</desc>',
     ]
-    if interactive:
-        out.append(STYLE)
     # The frame of the chart: said in words by the description, the labels and the points.
     out += [
         '<g aria-hidden="true">' if interactive else "<g>",
@@ -597,8 +583,9 @@ def _points(
 
 
 def _readout(head: str, meaning: str, px: float, py: float, ring: float, top: float) -> str:
-    """What the page shows of a focused point (see STYLE): a ring of radius `ring` round it and
-    its words in a box in the row above the plot, joined to it by a line."""
+    """What the page shows of a focused point (by the rules for `.readout` in the site's
+    stylesheet): a ring of radius `ring` round it and its words in a box in the row above the
+    plot, joined to it by a line."""
     room = WIDTH - 2 * GAP - 2 * PAD
     head = _fit(head, room, bold=True)
     head_w = text_width(head, bold=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
@@ -171,6 +171,8 @@ class Crawl:
     kinds: Counter[str] = field(default_factory=Counter)
     # The name of each page that holds several POST forms, something to fill in among them.
     several_forms: dict[str, str] = field(default_factory=dict)
+    # Asked of every response (pages, downloads, redirects): what is wrong with it, or None.
+    check: Callable[[HttpResponseBase], str | None] | None = None
 
     def run(self) -> None:
         self.add("/", base="/", linked_from="(start)")
@@ -199,6 +201,9 @@ class Crawl:
             return
         self.reached += 1
         status = response.status_code
+        problem = self.check(response) if self.check else None
+        if problem:
+            self.fail(target, linked_from, problem)
         exc_info = getattr(response, "exc_info", None)
         if exc_info:
             self.fail(target, linked_from, f"{status} {last_line(exc_info[1])}")

@@ -9,8 +9,9 @@ it stands and once with each option of each of its menus (the filters, one at a 
 Downloads (CSV, Excel, PNG, SVG, PDF) are fetched like pages, every one of them: the demo has
 only a few PDFs, so sampling them is not needed.
 
-Every server error or uncaught exception, and every link that answers 4xx to the person it was
-shown to, is collected and reported together: the persona, the address, the page that linked
+Every server error or uncaught exception, every link that answers 4xx to the person it was
+shown to, and every response without the strict Content-Security-Policy (tests/csp_check.py) is
+collected and reported together: the persona, the address, the page that linked
 to it and the exception's last line. A crawl that hits its page cap, or reaches fewer pages
 than it should, fails too, so its coverage is never silently cut short.
 """
@@ -31,6 +32,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from tests.conftest import FROZEN_AT
+from tests.csp_check import csp_problem
 from tests.site_crawl import PAGE_CAP, Crawl
 
 PERSONAS = {
@@ -92,7 +94,7 @@ def test_every_page_answers_every_persona(persona: str, demo: None, settings: An
         settings.MFA_REQUIRED_FOR_PROGRAMME_ROLES = False
     client = Client(raise_request_exception=False)
     client.force_login(get_user_model().objects.get(email=email))
-    crawl = Crawl(persona=persona, client=client)
+    crawl = Crawl(persona=persona, client=client, check=csp_problem)
     started = time.monotonic()
     crawl.run()
     print(  # shown with -s or -rA: what the crawl covered

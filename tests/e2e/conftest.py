@@ -170,11 +170,39 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:120]
 
 
+# Every page reports each Content-Security-Policy violation (script, style, image, frame... the
+# policy refused) to the test, which fails at its end if there was any: the browser's own
+# `securitypolicyviolation` event (by an init script, which runs before the page's own and
+# which the policy does not govern) and the console messages Chromium writes for them.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__aeCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "(inline)"} at ` +
+    `${event.sourceFile || document.location.href}:${event.lineNumber} ` +
+    `[${event.sample || ""}] on ${document.location.href}`
+  );
+}, true);
+"""
+CSP_CONSOLE = re.compile(r"Content[ -]Security[ -]Policy", re.IGNORECASE)
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """The violations the test's pages reported so far (`new_page` fails the test on any)."""
+    return []
+
+
 @pytest.fixture
 def new_page(
-    browser: Browser, live_server, screen: Screen, request: pytest.FixtureRequest
+    browser: Browser,
+    live_server,
+    screen: Screen,
+    request: pytest.FixtureRequest,
+    csp_violations: list[str],
 ) -> Iterator[Callable[[], Page]]:
-    """Open a page in a fresh browser context (its own cookies): one per person in a journey."""
+    """Open a page in a fresh browser context (its own cookies): one per person in a journey.
+
+    The test fails at its end if any page reported a Content-Security-Policy violation."""
     pages: list[Page] = []
 
     def make() -> Page:
@@ -188,7 +216,21 @@ def new_page(
         )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+
+        def report_violation(violation: str) -> None:
+            csp_violations.append(violation)
+
+        context.expose_function("__aeCspViolation", report_violation)
+        context.add_init_script(CSP_LISTENER)
         page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                csp_violations.append(f"console: {message.text} on {page.url}")
+                if CSP_CONSOLE.search(message.text)
+                else None
+            ),
+        )
         pages.append(page)
         return page
 
@@ -203,7 +245,16 @@ def new_page(
             # A screenshot must never mask the test's own result.
             with contextlib.suppress(Exception):
                 page.screenshot(path=str(path), full_page=True)
+        with contextlib.suppress(Exception):
+            page.wait_for_timeout(50)  # deliver any violation reported at the very end
         page.context.close()
+    if csp_violations:
+        unique = list(dict.fromkeys(csp_violations))
+        pytest.fail(
+            f"{len(unique)} Content-Security-Policy violation(s):\n"
+            + "\n".join(f"  {v}" for v in unique),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
