@@ -13,12 +13,18 @@ organisation, which renders the base layout and navigation only).
 Prints the median time of each page, the number of queries and the ratios:
 - the dashboard as people see it: its body is cached per state of the organisation's data, so
   this is every view but the first after a change (target: within 5 times the trivial page);
-- the dashboard drawn afresh, the first view after each change to the data (no target; shown so
-  the cost of a change is in plain sight).
+- the dashboard drawn afresh, the first view after a value is posted to one event's measure
+  (through `measurement.services.measures.data_point_save`, as the data entry page does): each event's
+  part is cached under that event's own data version, so only that event's is drawn again
+  (target: within 10 times the trivial page);
+- the dashboard drawn wholly afresh, after a change that belongs to no one event (the
+  organisation, a person's name, a bulk write: every event's part drawn again; no target,
+  shown so its cost is in plain sight).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import statistics
 import sys
@@ -26,7 +32,9 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="alwaysevents-bench-"))
@@ -62,6 +70,8 @@ from programmes.models import (
 EVENTS = 50
 ROUNDS = 15
 TARGET = 5.0
+#: The first view after one value is posted, against the trivial page (issue 18).
+TARGET_AFRESH = 10.0
 SLUG = "northfield"
 
 # Straight copies: rows that hang off the event and nothing else of ours.
@@ -141,23 +151,54 @@ def timed(
     return statistics.median(times), len(queries.captured_queries)
 
 
-def profile(client: Client, path: str) -> None:
-    """`--profile`: where the dashboard's time goes (cProfile over five warm requests)."""
+def value_poster(organisation: Organisation, by: Any) -> Callable[[], None]:
+    """Posts a value to a measure of the first event (by title, so on the dashboard's first
+    page) that has a figure to correct (alternating, so each post is a real change), as the
+    data entry page does."""
+    from measurement.services.measures import data_point_save
+
+    with across_organisations():
+        measures = (
+            Measure.objects.filter(organisation=organisation)
+            .select_related("organisation", "event")
+            .order_by("event__title", "pk")
+        )
+        point = next(
+            p
+            for m in measures
+            if not m.is_proportion
+            for p in DataPoint.objects.filter(measure=m, value__isnull=False).order_by("-period")[
+                :1
+            ]
+        )
+        measure = point.measure
+    assert point.value is not None
+    values = itertools.cycle([point.value + Decimal(1), point.value])
+
+    def post() -> None:
+        data_point_save(measure=measure, period=point.period, by=by, value=next(values))
+
+    return post
+
+
+def profile(client: Client, path: str, before: Callable[[], None]) -> None:
+    """`--profile`: where the dashboard's time goes when a value was posted to one event
+    (cProfile over five warm requests)."""
     import cProfile
     import pstats
 
-    organisation = Organisation.objects.get(slug=SLUG)
     client.get(path)
     profiler = cProfile.Profile()
     for _ in range(5):
-        data_changed([organisation.pk])  # drawn afresh: the cached body is for the old data
+        before()  # drawn afresh: the cached body is for the old data
         profiler.enable()
         client.get(path)
         profiler.disable()
     stats = pstats.Stats(profiler).sort_stats("cumulative")
     stats.print_stats(45)
     stats.sort_stats("tottime").print_stats(25)
-    stats.print_callees("sponsor_dashboard")
+    stats.print_callees("dashboard_rows")
+    before()
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:12]:
@@ -188,25 +229,40 @@ def figures() -> None:
         trivial_client, dashboard_client = Client(), Client()
         trivial_client.force_login(nobody)
         dashboard_client.force_login(sponsor)
+        post_value = value_poster(organisation, sponsor)
         if "--profile" in sys.argv:
-            profile(dashboard_client, path)
+            profile(dashboard_client, path, post_value)
             return
         trivial, trivial_queries = timed(trivial_client, "/")
         cached, cached_queries = timed(dashboard_client, path)
+        afresh, afresh_queries = timed(dashboard_client, path, before=post_value)
         drawn, drawn_queries = timed(
             dashboard_client, path, before=lambda: data_changed([organisation.pk])
         )
-    ratio = cached / trivial
+    ratio, ratio_afresh = cached / trivial, afresh / trivial
     verdict = "met" if ratio <= TARGET else "MISSED"
+    verdict_afresh = "met" if ratio_afresh <= TARGET_AFRESH else "MISSED"
     print(f"{events} events in {organisation.name} (demo events and copies), median of {ROUNDS}:")
-    print(f"  trivial signed-in page             {trivial:7.1f} ms  ({trivial_queries} queries)")
     print(
-        f"  dashboard, {events} events               {cached:7.1f} ms  ({cached_queries} queries)"
+        f"  trivial signed-in page                    {trivial:7.1f} ms  ({trivial_queries} queries)"
     )
-    print(f"  the same, drawn afresh after a change {drawn:5.1f} ms  ({drawn_queries} queries)")
+    print(
+        f"  dashboard, {events} events                      {cached:7.1f} ms  ({cached_queries} queries)"
+    )
+    print(
+        f"  drawn afresh after a value posted to one event {afresh:5.1f} ms  ({afresh_queries} queries)"
+    )
+    print(
+        f"  drawn wholly afresh (an organisation-wide change) {drawn:5.1f} ms  ({drawn_queries} queries)"
+    )
     print(f"ratio dashboard / trivial page: {ratio:6.1f}  (target <= {TARGET:.0f}: {verdict})")
     print(
-        f"ratio drawn afresh / trivial page: {drawn / trivial:6.1f}  (the first view after a change)"
+        f"ratio drawn afresh / trivial page: {ratio_afresh:6.1f}  "
+        f"(the first view after a value is posted; target <= {TARGET_AFRESH:.0f}: {verdict_afresh})"
+    )
+    print(
+        f"ratio drawn wholly afresh / trivial page: {drawn / trivial:6.1f}  "
+        "(after a change that belongs to no one event; no target)"
     )
 
 

@@ -10,7 +10,9 @@ whatever it caches under that version is at least as new.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -39,9 +41,57 @@ def data_version(organisation_id: int) -> str:
     return f"{row['n']}.{row['last']}.{row['at'].timestamp():.6f}"
 
 
-def data_changed(organisation_ids: Iterable[int] | None) -> None:
+@dataclass(frozen=True)
+class EventVersions:
+    """The versions an organisation's data is in, for caches drawn per event (one query,
+    `event_versions`): `shared` names the state of everything that belongs to no one event
+    (the organisation, people's names, cohorts, memberships, bulk writes), which every event's
+    cache depends on; `events` the state of each event's own rows (absent: never changed since
+    the last prune). `whole` names the state of all of it, like `data_version`."""
+
+    shared: str
+    events: dict[int, str] = field(default_factory=dict)
+
+    def of(self, event_id: int) -> str:
+        return f"{self.shared}/{self.events.get(event_id, '0')}"
+
+    @property
+    def whole(self) -> str:
+        return self.shared + "".join(f";{pk}:{v}" for pk, v in sorted(self.events.items()))
+
+
+def _version(n: int, last: int | None, at: Any) -> str:
+    return f"{n}.{last}.{at.timestamp():.6f}" if n else "0"
+
+
+def event_versions(organisation_id: int) -> EventVersions:
+    """The organisation's versions, shared and per event, in one query (read them *before*
+    the data, as `data_version`)."""
+    from django.db.models import Count, Max
+
+    from alwaysevents.reporting.models import DataChange
+
+    rows = (
+        DataChange.objects.filter(organisation_id=organisation_id)
+        .order_by()
+        .values("event_id")
+        .annotate(n=Count("id"), last=Max("id"), at=Max("at"))
+    )
+    shared = "0"
+    events: dict[int, str] = {}
+    for row in rows:
+        version = _version(row["n"], row["last"], row["at"])
+        if row["event_id"] is None:
+            shared = version
+        else:
+            events[row["event_id"]] = version
+    return EventVersions(shared=shared, events=events)
+
+
+def data_changed(organisation_ids: Iterable[int] | None, *, event_id: int | None = None) -> None:
     """Move the version of these organisations on (of every organisation with `None`): one
-    appended row each, in the caller's transaction."""
+    appended row each, in the caller's transaction. With `event_id`, the change belongs to
+    that event alone (see `DataChange.event_id`): caches drawn per event redraw only its."""
     from alwaysevents.reporting.models import DataChange
     from programmes.models import Organisation
 
@@ -52,29 +102,82 @@ def data_changed(organisation_ids: Iterable[int] | None) -> None:
     if ids:
         now = timezone.now()
         DataChange.objects.bulk_create(
-            [DataChange(organisation_id=pk, at=now) for pk in sorted(ids)]
+            [DataChange(organisation_id=pk, at=now, event_id=event_id) for pk in sorted(ids)]
         )
 
 
 def data_changes_prune() -> int:
-    """Delete every row but each organisation's latest, so that reading a version stays
-    cheap. Versions of organisations that changed since the last prune move on (a cache miss
-    for them, nothing stale). Returns how many rows went."""
+    """Delete every row but the latest of each organisation's shared changes and of each of
+    its events', so that reading a version stays cheap. Versions that changed since the last
+    prune move on (a cache miss for them, nothing stale). Returns how many rows went."""
     from django.db.models import OuterRef, Subquery
 
     from alwaysevents.reporting.models import DataChange
 
-    latest = (
-        DataChange.objects.filter(organisation_id=OuterRef("organisation_id"))
+    shared = DataChange.objects.filter(event_id__isnull=True)
+    latest_shared = (
+        shared.filter(organisation_id=OuterRef("organisation_id")).order_by("-id").values("id")[:1]
+    )
+    deleted, _ = shared.filter(id__lt=Subquery(latest_shared)).delete()
+    per_event = DataChange.objects.filter(event_id__isnull=False)
+    latest_event = (
+        per_event.filter(organisation_id=OuterRef("organisation_id"), event_id=OuterRef("event_id"))
         .order_by("-id")
         .values("id")[:1]
     )
-    deleted, _ = DataChange.objects.filter(id__lt=Subquery(latest)).delete()
-    return deleted
+    more, _ = per_event.filter(id__lt=Subquery(latest_event)).delete()
+    return deleted + more
 
 
-def _organisation_rows(sender: type, organisation_ids: frozenset[int], **kwargs: Any) -> None:
-    data_changed(organisation_ids)
+@functools.cache
+def _event_path(model: Any) -> str | None:
+    """How a row of `model` names its Always Event: "pk" (the event itself), "event_id" (its
+    own key), "<key>.event_id" (through one key, e.g. a data point's measure), or None."""
+    from django.db.models import ForeignKey
+
+    from programmes.models import AlwaysEvent
+
+    if issubclass(model, AlwaysEvent):
+        return "pk"
+    keys = [f for f in model._meta.concrete_fields if isinstance(f, ForeignKey)]
+    for key in keys:
+        if key.name == "event" and key.related_model is AlwaysEvent:
+            return "event_id"
+    for key in keys:
+        related = key.related_model
+        if any(
+            isinstance(f, ForeignKey) and f.name == "event" and f.related_model is AlwaysEvent
+            for f in related._meta.concrete_fields
+        ):
+            return key.name
+    return None
+
+
+def event_of(row: Any) -> int | None:
+    """The Always Event a written row belongs to, or None (then the change is shared)."""
+    path = _event_path(row.__class__)
+    if path is None:
+        return None
+    if path in ("pk", "event_id"):
+        return getattr(row, path)
+    key = type(row)._meta.get_field(path)
+    if key.is_cached(row):
+        parent = getattr(row, path)
+        return parent.event_id if parent is not None else None
+    value = getattr(row, key.attname)
+    if value is None:
+        return None
+    return (
+        key.related_model._base_manager.filter(pk=value).values_list("event_id", flat=True).first()
+    )
+
+
+def _organisation_rows(
+    sender: type, organisation_ids: frozenset[int], rows: tuple[Any, ...] = (), **kwargs: Any
+) -> None:
+    # One row written that belongs to one event: only that event's version moves.
+    event_id = event_of(rows[0]) if len(rows) == 1 else None
+    data_changed(organisation_ids, event_id=event_id)
 
 
 def _organisation_saved(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -21,19 +21,22 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
-#: Sent with `sender` (the model class) and `organisation_ids` (a frozenset of ints).
+#: Sent with `sender` (the model class), `organisation_ids` (a frozenset of ints) and `rows`
+#: (the row written when one row was, else empty: bulk writes name no rows).
 organisation_data_changed = Signal()
 
 
-def announce(model: type, organisation_ids: Iterable[int | None]) -> None:
+def announce(
+    model: type, organisation_ids: Iterable[int | None], rows: tuple[Any, ...] = ()
+) -> None:
     """Tell the receivers that rows of `model` of these organisations changed."""
     ids = frozenset(pk for pk in organisation_ids if pk is not None)
     if ids:
-        organisation_data_changed.send(sender=model, organisation_ids=ids)
+        organisation_data_changed.send(sender=model, organisation_ids=ids, rows=rows)
 
 
 def _row_written(sender: type, instance: Any, **kwargs: Any) -> None:
-    announce(sender, [instance.organisation_id])
+    announce(sender, [instance.organisation_id], rows=(instance,))
 
 
 def _links_changed(

@@ -137,9 +137,18 @@ def event_services(*, organisation: Organisation) -> list[str]:
 
 
 def event_get(*, organisation: Organisation, pk: int) -> AlwaysEvent:
+    """One event of the organisation, with the rows its pages show beside it (its
+    organisation too, which the selectors and the scope read: no query each)."""
     return (
         owned_by(AlwaysEvent, organisation)
-        .select_related("team_lead", "executive_sponsor", "cohort", "parent", "sustain_plan__owner")
+        .select_related(
+            "organisation",
+            "team_lead",
+            "executive_sponsor",
+            "cohort",
+            "parent",
+            "sustain_plan__owner",
+        )
         .get(pk=pk)
     )
 
@@ -508,12 +517,19 @@ def _time_by_week(event: AlwaysEvent, limit: int) -> list[TimelineItem]:
 
 
 def event_timeline(
-    *, event: AlwaysEvent, limit: int = 100, show: str = timeline.ALL
+    *,
+    event: AlwaysEvent,
+    limit: int = 100,
+    show: str = timeline.ALL,
+    scores: Sequence[ProgressScore] | None = None,
+    challenges: Sequence[Challenge] | None = None,
 ) -> list[TimelineItem]:
     """What happened to the event, newest first, as the filter `show` (`programmes.timeline`)
     has it: every milestone, and the newest `limit` of the other lines (time folded into one
     line a week). One query per kind of record read (a filter reads only the kinds it shows),
-    and those of the contributors other apps register."""
+    and those of the contributors other apps register. `scores` (with `set_by`, newest
+    first, as `event_progress` reads them) and `challenges` (with `recorded_by`): every one
+    of the event's, when the caller has read them already (no query for them here)."""
     org = event.organisation_id  # not the organisation: no query to fetch it
     show = timeline.filter_of(show)
     wanted = {timeline.ALL, timeline.MILESTONES, timeline.STAGES}
@@ -555,8 +571,12 @@ def event_timeline(
                 )
             )
     if show in {timeline.ALL, timeline.STAGES}:
-        scores = owned_by(ProgressScore, org).filter(event=event).select_related("set_by")
-        for s in scores[:limit]:
+        read: Sequence[ProgressScore] = (
+            owned_by(ProgressScore, org).filter(event=event).select_related("set_by")  # type: ignore[assignment]
+            if scores is None
+            else scores
+        )
+        for s in read[:limit]:
             items.append(
                 TimelineItem(
                     s.set_at,
@@ -569,8 +589,16 @@ def event_timeline(
             )
     if show in {timeline.ALL, timeline.CHALLENGES}:
         # Each kind is ordered by the time it shows, so that `limit` keeps the newest of each.
-        challenges = owned_by(Challenge, org).filter(event=event).order_by("-created_at", "-pk")
-        for c in challenges.select_related("recorded_by")[:limit]:
+        if challenges is None:
+            newest: Sequence[Challenge] = (
+                owned_by(Challenge, org)  # type: ignore[assignment]
+                .filter(event=event)
+                .order_by("-created_at", "-pk")
+                .select_related("recorded_by")
+            )
+        else:
+            newest = sorted(challenges, key=lambda c: (c.created_at, c.pk), reverse=True)
+        for c in newest[:limit]:
             items.append(
                 TimelineItem(
                     c.created_at,

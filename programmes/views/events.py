@@ -95,6 +95,9 @@ class EventDetailView(EventMixin, TemplateView):
         event = self.event
         readiness = selectors.event_readiness(event=event)
         step = readiness.next_step
+        # Read once for the summary and the timeline both.
+        progress = selectors.event_progress(event=event)
+        challenges = list(selectors.event_challenges(event=event))
         context.update(
             guidance=guidance_for(event.stage),
             readiness=readiness,
@@ -102,23 +105,22 @@ class EventDetailView(EventMixin, TemplateView):
             next_action=step.action
             if step and step.action and step.action.permission(self.membership, event)
             else None,
-            progress=selectors.event_progress(event=event),
+            progress=progress,
             time=selectors.event_time_summary(event=event),
             value=selectors.event_value_summary(event=event),
-            **self.timeline_context(),
-            open_challenges=[
-                c for c in selectors.event_challenges(event=event) if c.is_open_challenge
-            ],
+            **self.timeline_context(scores=progress.history, challenges=challenges),
+            open_challenges=[c for c in challenges if c.is_open_challenge],
             comment_form=CommentForm(),
             moves=services.allowed_moves(event),
         )
         return context
 
-    def timeline_context(self) -> dict[str, Any]:
+    def timeline_context(self, **read: Any) -> dict[str, Any]:
         """The timeline as `?show=` filters it (anything unknown shows everything): with
-        everything, the milestones come first and the rest after them."""
+        everything, the milestones come first and the rest after them. `read`: the records
+        the caller has read already (`event_timeline`'s `scores` and `challenges`)."""
         show = timeline.filter_of(self.request.GET.get("show"))
-        items = selectors.event_timeline(event=self.event, show=show)
+        items = selectors.event_timeline(event=self.event, show=show, **read)
         everything = show == timeline.ALL
         return {
             "timeline_show": show,

@@ -169,6 +169,37 @@ def test_a_refused_leave_out_opens_again_under_its_row(event, measure, client_fo
     assert 'id="id_exclude-reason"' in opened[: opened.index("</details>")]
 
 
+def test_the_measure_page_reads_as_few_queries_for_many_points_and_each_row_has_its_form(
+    event, measure, client_for, editor, django_assert_max_num_queries
+):
+    def enter(weeks):
+        for week in weeks:
+            services.data_point_save(
+                measure=measure,
+                period=MONDAY - dt.timedelta(weeks=week),
+                by=editor,
+                value=Decimal(10 + week % 4),
+            )
+
+    enter(range(3))
+    client = client_for(editor)
+    page = url("measure-detail", event, measure_pk=measure.pk)
+    client.get(page)  # warm (session, content types)
+    with django_assert_max_num_queries(15) as few:
+        assert client.get(page).status_code == 200
+    enter(range(3, 60))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(page).content.decode()
+    # The "leave out" form is drawn once and given each row's point.
+    with organisation_scope(event.organisation):
+        points = list(DataPoint.objects.filter(measure=measure))
+    assert len(points) == 60
+    for point in points:
+        assert f'value="{point.pk}" id="id_exclude-point_{point.pk}"' in html
+        assert f'id="id_exclude-reason_{point.pk}"' in html
+    assert "placeholder" not in html.replace('placeholder="', "")
+
+
 def test_grid_saves_many_periods(event, measure, client_for, viewer):
     client = client_for(viewer)
     page = client.get(url("measure-grid", event, measure_pk=measure.pk))

@@ -275,6 +275,46 @@ def test_a_change_to_the_data_shows_at_once(client_for, organisation, sponsor, v
     assert "Lynne Roberts-Hall" in client.get(dashboard_url(organisation)).content.decode()
 
 
+def test_a_value_posted_to_one_event_redraws_that_events_part_only(
+    client_for, organisation, sponsor, monkeypatch
+):
+    from decimal import Decimal
+
+    from alwaysevents.reporting.views import dashboard_body as module
+    from measurement.models import Measure
+    from measurement.services.measures import data_point_save
+
+    first = rich_event(organisation, sponsor=sponsor, title="Event A")
+    rich_event(organisation, sponsor=sponsor, title="Event B")
+    client = client_for(sponsor)
+    assert "12345" not in client.get(dashboard_url(organisation)).content.decode()
+    drawn = []
+    draw = module._draw_part
+
+    def recorded(organisation, event, *args):
+        drawn.append(event.title)
+        return draw(organisation, event, *args)
+
+    monkeypatch.setattr(module, "_draw_part", recorded)
+    with organisation_scope(organisation):
+        measure = Measure.objects.select_related("organisation").get(
+            event=first, name="Told the plan"
+        )
+        latest = measure.points.order_by("-period").first()
+    data_point_save(measure=measure, period=latest.period, by=sponsor, value=Decimal("12345"))
+    html = client.get(dashboard_url(organisation)).content.decode()
+    assert drawn == ["Event A"]  # B's card, rows and figures come from the cache
+    assert "12345" in html and "Event B" in html
+    drawn.clear()
+    assert client.get(dashboard_url(organisation)).status_code == 200
+    assert drawn == []  # nothing changed since
+    # A change that belongs to no one event (the organisation's name) redraws every part.
+    organisation.name = "Northfield Hospitals Renamed"
+    organisation.save()
+    client.get(dashboard_url(organisation))
+    assert sorted(drawn) == ["Event A", "Event B"]
+
+
 def test_each_person_gets_their_own_working_comment_form_from_the_cached_body(
     organisation, sponsor, viewer
 ):

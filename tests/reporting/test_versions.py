@@ -3,12 +3,15 @@ transaction, and with nothing else (`alwaysevents.reporting.versions`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from alwaysevents.reporting.models import DataChange
 from alwaysevents.reporting.versions import data_changed, data_version
+from alwaysevents.tenancy.scope import organisation_scope
 from programmes.models import Organisation
 from tests.factories import (
     AlwaysEventFactory,
@@ -101,3 +104,50 @@ def test_renaming_the_organisation_or_a_cohort_moves_versions_on(organisation):
     assert renamed != before
     CohortFactory(name="Cohort 9")  # programme-wide: every organisation's version moves
     assert data_version(organisation.pk) != renamed
+
+
+def test_a_row_of_one_event_moves_that_events_version_only(organisation):
+    from decimal import Decimal
+
+    from alwaysevents.reporting.versions import event_of, event_versions
+    from measurement.models import DataPoint, Measure
+
+    first, second = (
+        AlwaysEventFactory(organisation=organisation),
+        AlwaysEventFactory(organisation=organisation),
+    )
+    with organisation_scope(organisation):
+        measure = Measure.objects.create(
+            organisation=organisation, event=first, name="Told the plan", definition="Weekly."
+        )
+    before = event_versions(organisation.pk)
+    with organisation_scope(organisation):
+        point = DataPoint.objects.create(
+            organisation=organisation,
+            measure_id=measure.pk,  # not loaded: read through the measure
+            period=dt.date(2026, 3, 2),
+            value=Decimal("4"),
+        )
+    after = event_versions(organisation.pk)
+    assert event_of(point) == first.pk and event_of(first) == first.pk
+    assert after.of(first.pk) != before.of(first.pk)
+    assert after.of(second.pk) == before.of(second.pk)
+    assert after.shared == before.shared
+    organisation.save()  # the organisation itself belongs to no one event
+    shared = event_versions(organisation.pk)
+    assert shared.of(second.pk) != after.of(second.pk) and shared.of(first.pk) != after.of(first.pk)
+
+
+def test_pruning_keeps_each_events_latest_and_moves_nothing_back(organisation):
+    from alwaysevents.reporting.versions import data_changes_prune, event_versions
+
+    for _ in range(3):
+        data_changed([organisation.pk], event_id=7)
+        data_changed([organisation.pk], event_id=8)
+        data_changed([organisation.pk])
+    seen = event_versions(organisation.pk)
+    data_changes_prune()
+    assert DataChange.objects.filter(organisation=organisation).count() == 3
+    pruned = event_versions(organisation.pk)
+    assert set(pruned.events) == {7, 8}
+    assert pruned.of(7) not in (seen.of(7), "0/0") and pruned.of(8) != seen.of(8)

@@ -11,12 +11,18 @@ class DataChange(models.Model):
     (`alwaysevents.reporting.versions`). Rows are only ever added, never updated, so writers
     in the same organisation never wait on one another for it. The organisation's version is
     read from its rows by index (`data_version`: how many, the latest id and time); an hourly
-    task prunes all but each organisation's latest."""
+    task prunes all but each organisation's latest (each event's latest, see `event_id`).
+
+    `event_id` names the Always Event the write belongs to when it belongs to one (a value
+    posted to one of its measures, a score, a challenge...), so that caches drawn per event
+    (the dashboard's cards) redraw only that event's; empty for everything else, which
+    every event's cache depends on. A plain number, not a key: it must outlive the event."""
 
     organisation = models.ForeignKey(
         "programmes.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     at = models.DateTimeField(default=timezone.now)
+    event_id = models.IntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "-id"], name="reporting_change_latest")]

@@ -201,64 +201,51 @@ def dashboard_events(
     stage: str | None = None,
     service: str | None = None,
     cohort_id: int | None = None,
+    ids: list[int] | None = None,
+    light: bool = False,
 ) -> list[AlwaysEvent]:
     """The organisation's events with the filters applied, by title (one query).
 
     A plain read, without `event_list`'s counts: the dashboard's bulk selectors supply the
-    scores and challenges, and the counts' joins cost more than the rest of the query."""
+    scores and challenges, and the counts' joins cost more than the rest of the query.
+    `ids`: only these events. `light`: only what the dashboard's cached body needs to put
+    the events' cached parts together (title, stage, executive sponsor), no joins."""
     events = (
         AlwaysEvent.objects.with_scope(organisation=organisation.pk)
         .filter(organisation=organisation)
-        .select_related("team_lead", "executive_sponsor")
         .order_by("title")
     )
+    if ids is not None:
+        events = events.filter(pk__in=ids)
     if stage:
         events = events.filter(stage=stage)
     if service:
         events = events.filter(service=service)
     if cohort_id:
         events = events.filter(cohort_id=cohort_id)
-    return list(events.select_related("cohort"))
+    if light:
+        return list(events.only("organisation_id", "title", "stage", "executive_sponsor_id"))
+    return list(events.select_related("team_lead", "executive_sponsor", "cohort"))
 
 
-def sponsor_dashboard(
+def dashboard_rows(
     *,
     organisation: Organisation,
-    viewer: User | None = None,
-    stage: str | None = None,
-    service: str | None = None,
-    cohort_id: int | None = None,
-    today: dt.date | None = None,
+    events: list[AlwaysEvent],
+    today: dt.date,
     accreditation: Mapping[int, Any] | None = None,
     with_accreditation: bool = False,
-    page: int = 1,
-    per_page: int | None = None,
-) -> SponsorDashboard:
-    """Everything the sponsor dashboard shows, for every event matching the filters.
-
-    `accreditation`: an optional mapping of event id to that event's accreditation status,
-    (e.g. a test's); with `with_accreditation` it is read here from the accreditation app
-    (`accreditation_status_for_events`, one query). Without either the dashboard shows no such
-    column (nothing is made up). With `per_page`, the event cards are paged: `cards` holds
-    those of `page` (clamped to the pages there are), while the summary (`rows`) still covers
-    every event; co-production profiles are read for the cards only. A constant number of
-    queries whatever the number of events (one event list, then the domain apps' bulk
-    selectors); small charts come from the cache when unchanged.
-    """
-    today = today or timezone.localdate()
-    events = dashboard_events(
-        organisation=organisation, stage=stage, service=service, cohort_id=cohort_id
-    )
+    coproduction_of: list[AlwaysEvent] | None = None,
+) -> tuple[dict[int, EventRow], dict[int, list[Challenge]]]:
+    """Each event's row and its open challenges asking for the sponsor, by event id: what is
+    drawn from that event's own data (`page` is left at 1 for the caller to set). A constant
+    number of queries whatever the number of events; co-production profiles are read for
+    `coproduction_of` (all the events when None)."""
     progress = programmes.event_progress_many(events=events)
     times = programmes.event_time_summaries(events=events)
     values = programmes.event_value_summaries(events=events)
     challenges = programmes.challenges_needing_sponsor_by_event(events=events)
-    pages = max(1, -(-len(events) // per_page)) if per_page else 1
-    page = min(max(page, 1), pages)
-    page_of = {
-        event.pk: (index // per_page + 1 if per_page else 1) for index, event in enumerate(events)
-    }
-    profiles = coproduction_profiles(events=[e for e in events if page_of[e.pk] == page])
+    profiles = coproduction_profiles(events=events if coproduction_of is None else coproduction_of)
     series = measure_series_for_events(events=events)
     cycles = pdsa_cycles_overdue(events=events, today=today)
     entered = stage_entered_many(events=events)
@@ -271,7 +258,7 @@ def sponsor_dashboard(
         [(s.measure, s.points, s.phases) for event in events for s in series[event.pk]]
     )
 
-    rows = []
+    rows = {}
     for event in events:
         measures = [
             MeasureRow(
@@ -300,22 +287,42 @@ def sponsor_dashboard(
             pdsa_overdue=len(cycles[event.pk]),
             asks=[challenge.get_area_display() for challenge in challenges[event.pk]],
         )
-        rows.append(
-            EventRow(
-                event=event,
-                status=status,
-                progress=progress[event.pk],
-                measures=measures,
-                overdue=_overdue(
-                    event, progress[event.pk], measures, cycles[event.pk], challenges[event.pk]
-                ),
-                coproduction=profiles.get(event.pk),
-                time=times[event.pk],
-                value=values[event.pk],
-                accreditation=accreditation.get(event.pk) if accreditation else None,
-                page=page_of[event.pk],
-            )
+        rows[event.pk] = EventRow(
+            event=event,
+            status=status,
+            progress=progress[event.pk],
+            measures=measures,
+            overdue=_overdue(
+                event, progress[event.pk], measures, cycles[event.pk], challenges[event.pk]
+            ),
+            coproduction=profiles.get(event.pk),
+            time=times[event.pk],
+            value=values[event.pk],
+            accreditation=accreditation.get(event.pk) if accreditation else None,
         )
+    return rows, {event.pk: list(challenges[event.pk]) for event in events}
+
+
+def dashboard_assemble(
+    *,
+    events: list[AlwaysEvent],
+    rows: Mapping[int, EventRow],
+    challenges: Mapping[int, list[Challenge]],
+    viewer: User | None = None,
+    show_accreditation: bool = False,
+    page: int = 1,
+    per_page: int | None = None,
+) -> SponsorDashboard:
+    """The dashboard from each event's row (`dashboard_rows`, or cached ones): pages, the
+    summary by stage and the challenges asking for each sponsor. No queries."""
+    pages = max(1, -(-len(events) // per_page)) if per_page else 1
+    page = min(max(page, 1), pages)
+    ordered = []
+    for index, event in enumerate(events):
+        row = rows[event.pk]
+        row.event = event
+        row.page = index // per_page + 1 if per_page else 1
+        ordered.append(row)
     counts = Counter(event.stage for event in events)
     by_stage = [(label, counts[value]) for value, label in Stage.choices if counts[value]]
     needing_sponsor: dict[int, list[Challenge]] = {}
@@ -323,12 +330,66 @@ def sponsor_dashboard(
         if event.executive_sponsor_id is not None and challenges[event.pk]:
             needing_sponsor.setdefault(event.executive_sponsor_id, []).extend(challenges[event.pk])
     return SponsorDashboard(
-        rows=rows,
+        rows=ordered,
         by_stage=by_stage,
         needing_you=needing_sponsor.get(viewer.pk, []) if viewer is not None else [],
         needing_sponsor=needing_sponsor,
-        show_accreditation=accreditation is not None,
-        cards=[row for row in rows if row.page == page],
+        show_accreditation=show_accreditation,
+        cards=[row for row in ordered if row.page == page],
         page=page,
         pages=pages,
+    )
+
+
+def sponsor_dashboard(
+    *,
+    organisation: Organisation,
+    viewer: User | None = None,
+    stage: str | None = None,
+    service: str | None = None,
+    cohort_id: int | None = None,
+    today: dt.date | None = None,
+    accreditation: Mapping[int, Any] | None = None,
+    with_accreditation: bool = False,
+    page: int = 1,
+    per_page: int | None = None,
+) -> SponsorDashboard:
+    """Everything the sponsor dashboard shows, for every event matching the filters.
+
+    `accreditation`: an optional mapping of event id to that event's accreditation status,
+    (e.g. a test's); with `with_accreditation` it is read here from the accreditation app
+    (`accreditation_status_for_events`, one query). Without either the dashboard shows no such
+    column (nothing is made up). With `per_page`, the event cards are paged: `cards` holds
+    those of `page` (clamped to the pages there are), while the summary (`rows`) still covers
+    every event; co-production profiles are read for the cards only. A constant number of
+    queries whatever the number of events (one event list, then the domain apps' bulk
+    selectors); small charts come from the cache when unchanged. The dashboard page draws the
+    same from rows cached per event (`reporting.views.dashboard_body`).
+    """
+    today = today or timezone.localdate()
+    events = dashboard_events(
+        organisation=organisation, stage=stage, service=service, cohort_id=cohort_id
+    )
+    pages = max(1, -(-len(events) // per_page)) if per_page else 1
+    page = min(max(page, 1), pages)
+    on_page = events[(page - 1) * per_page : page * per_page] if per_page else events
+    if with_accreditation and accreditation is None:
+        accreditation = accreditation_status_for_events(
+            organisation=organisation, event_ids=[event.pk for event in events]
+        )
+    rows, challenges = dashboard_rows(
+        organisation=organisation,
+        events=events,
+        today=today,
+        accreditation=accreditation,
+        coproduction_of=on_page,
+    )
+    return dashboard_assemble(
+        events=events,
+        rows=rows,
+        challenges=challenges,
+        viewer=viewer,
+        show_accreditation=accreditation is not None,
+        page=page,
+        per_page=per_page,
     )

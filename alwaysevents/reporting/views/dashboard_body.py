@@ -1,4 +1,5 @@
-"""The sponsor dashboard's body, rendered once per state of the organisation's data.
+"""The sponsor dashboard's body, rendered once per state of the organisation's data, from
+parts cached per event.
 
 Everything below the dashboard's heading is the same for everyone who may see it: the filters,
 the summary, the table and the event cards. It is rendered once and cached under a key naming
@@ -7,6 +8,13 @@ what it is drawn from: the release (templates and code), the organisation, its d
 move with it; the organisation's own date) and the address asked for (filters and page). Any
 write to the organisation's data moves its version on, so a cached body is never served after
 what it shows changed; the old one expires unread.
+
+Below that, each event's part (its row of the tables, its card and its comment form) is cached
+under the version of that event's own data and the version of what is shared by all events
+(`reporting.versions.event_versions`): a value posted to one event redraws that event's part
+only, and the body is put together again from the parts (a few queries for the one event, and
+the two tables drawn from the rows). A change that belongs to no one event (the organisation,
+a person's name, a cohort, a bulk write) redraws every part.
 
 Only what differs between people is added to each response: the challenges asking for the
 person viewing as sponsor (rendered per sponsor with the body) and the comment forms (rendered
@@ -20,8 +28,10 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -29,14 +39,19 @@ from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from alwaysevents.reporting.forms import DashboardCommentForm, DashboardFilterForm
 from alwaysevents.reporting.reminders import organisation_today
-from alwaysevents.reporting.selectors.dashboard import sponsor_dashboard
-from alwaysevents.reporting.versions import data_version
+from alwaysevents.reporting.selectors.dashboard import (
+    EventRow,
+    dashboard_events,
+    dashboard_rows,
+)
+from alwaysevents.reporting.versions import EventVersions, event_versions
 from programmes import permissions, selectors
-from programmes.models import AlwaysEvent, Membership, Organisation
+from programmes.models import AlwaysEvent, Challenge, Membership, Organisation, Stage
 
 #: Event cards per page; the summary table above them lists every event.
 CARDS_PER_PAGE = 20
@@ -46,6 +61,8 @@ TEMPLATES = (
     "reporting/dashboard_body.html",
     "reporting/dashboard_status.html",
     "reporting/dashboard_event_card.html",
+    "reporting/dashboard_status_row.html",
+    "reporting/dashboard_summary_row.html",
     "reporting/dashboard_accreditation.html",
     "reporting/dashboard_icon.html",
     "reporting/dashboard_pages.html",
@@ -117,54 +134,257 @@ def _page_number(value: str | None) -> int:
         return 1
 
 
+#: Stands for the address asked for in the cached comment forms; replaced in each body.
+HERE_PLACEHOLDER = "ae-here-placeholder"
+#: Stands for the link from an event's row of the summary to the page of its card.
+LINK_PLACEHOLDER = "ae-link-placeholder"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """An open challenge asking for the event's executive sponsor, as "Needs your attention"
+    shows it (plain values: cheap to keep and to read back)."""
+
+    event_id: int
+    event_title: str
+    text: str
+    area: str
+    noted_on: dt.date
+
+
+@dataclass(frozen=True)
+class EventPart:
+    """What one event contributes to the body, drawn from its own data alone and cached under
+    its version (`reporting.versions.event_versions`): its rows of the two tables (the
+    summary's with a placeholder for the link to its card's page), its card, its comment form
+    (with placeholders for the address and the CSRF token), the figures the summary adds up,
+    its accreditation status and its challenges asking for the sponsor. Text and numbers
+    only, so that reading fifty of them back costs little."""
+
+    status_row: str
+    summary_row: str
+    card_html: str
+    comment_form: str
+    overdue: int
+    staff_hours: Decimal
+    money_saved: Decimal
+    hours_saved: Decimal
+    over_reliance: bool
+    accreditation: Any
+    asks: tuple[Ask, ...]
+
+
+@dataclass
+class PageRow:
+    """An event on this page of the dashboard: the event as read now, the page of its card
+    and its cached part."""
+
+    event: AlwaysEvent
+    page: int
+    part: EventPart
+
+    @property
+    def accreditation(self) -> Any:
+        return self.part.accreditation
+
+
+@dataclass
+class DashboardPage:
+    """What the body's templates read: the rows (every event matching the filters), the cards
+    of this page and the summary's totals, from the events' parts."""
+
+    rows: list[PageRow]
+    cards: list[PageRow]
+    by_stage: list[tuple[str, int]]
+    needing_sponsor: dict[int, list[Ask]]
+    page: int
+    pages: int
+    show_accreditation: bool = True
+
+    @property
+    def page_numbers(self) -> range:
+        return range(1, self.pages + 1)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(row.part.overdue for row in self.rows)
+
+    @property
+    def money_saved(self) -> Decimal:
+        return sum((row.part.money_saved for row in self.rows), Decimal("0"))
+
+    @property
+    def hours_saved(self) -> Decimal:
+        return sum((row.part.hours_saved for row in self.rows), Decimal("0"))
+
+    @property
+    def staff_hours(self) -> Decimal:
+        return sum((row.part.staff_hours for row in self.rows), Decimal("0"))
+
+    @property
+    def over_reliance_count(self) -> int:
+        return sum(1 for row in self.rows if row.part.over_reliance)
+
+
+def _event_key(organisation: Organisation, versions: EventVersions, pk: int, today: dt.date) -> str:
+    parts = (release_fingerprint(), organisation.pk, pk, versions.of(pk), today)
+    return "reporting:dashboard-event:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _draw_part(
+    organisation: Organisation, event: AlwaysEvent, row: EventRow, challenges: list[Challenge]
+) -> EventPart:
+    return EventPart(
+        status_row=render_to_string(
+            "reporting/dashboard_status_row.html", {"organisation": organisation, "row": row}
+        ),
+        summary_row=render_to_string(
+            "reporting/dashboard_summary_row.html",
+            {
+                "organisation": organisation,
+                "row": row,
+                "show_accreditation": True,
+                "link": LINK_PLACEHOLDER,
+            },
+        ),
+        card_html=render_to_string(
+            "reporting/dashboard_event_card.html",
+            {"organisation": organisation, "row": row, "show_accreditation": True},
+        ),
+        comment_form=render_to_string(
+            "reporting/dashboard_comment_form.html",
+            {
+                "organisation": organisation,
+                "event": event,
+                "form": DashboardCommentForm(event=event),
+                "here": HERE_PLACEHOLDER,
+                "csrf_token": TOKEN_PLACEHOLDER,
+            },
+        ),
+        overdue=len(row.overdue),
+        staff_hours=row.time.total,
+        money_saved=row.value.money_saved,
+        hours_saved=row.value.hours_saved,
+        over_reliance=bool(row.time.over_reliance),
+        accreditation=row.accreditation,
+        asks=tuple(
+            Ask(
+                event_id=event.pk,
+                event_title=event.title,
+                text=challenge.text,
+                area=challenge.get_area_display(),
+                noted_on=challenge.noted_on,
+            )
+            for challenge in challenges
+        ),
+    )
+
+
+def _event_parts(
+    organisation: Organisation, events: list[AlwaysEvent], versions: EventVersions, today: dt.date
+) -> dict[int, EventPart]:
+    """Each event's part: from the cache when its data has not changed, else drawn afresh
+    (the domain selectors' queries then cover only the events that changed)."""
+    keys = {event.pk: _event_key(organisation, versions, event.pk, today) for event in events}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    parts = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing_ids = [event.pk for event in events if event.pk not in parts]
+    if missing_ids:
+        # Read in full (people and cohort) for drawing: `events` holds only what the body
+        # needs to put the parts together.
+        missing = dashboard_events(organisation=organisation, ids=missing_ids)
+        rows, challenges = dashboard_rows(
+            organisation=organisation, events=missing, today=today, with_accreditation=True
+        )
+        drawn = {
+            event.pk: _draw_part(organisation, event, rows[event.pk], challenges[event.pk])
+            for event in missing
+        }
+        cache.set_many({keys[pk]: part for pk, part in drawn.items()}, CACHE_SECONDS)
+        parts.update(drawn)
+    return parts
+
+
+def _page(events: list[AlwaysEvent], parts: Mapping[int, EventPart], page: int) -> DashboardPage:
+    pages = max(1, -(-len(events) // CARDS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = [
+        PageRow(event=event, page=index // CARDS_PER_PAGE + 1, part=parts[event.pk])
+        for index, event in enumerate(events)
+    ]
+    counts = Counter(event.stage for event in events)
+    needing: dict[int, list[Ask]] = {}
+    for event in events:
+        if event.executive_sponsor_id is not None and parts[event.pk].asks:
+            needing.setdefault(event.executive_sponsor_id, []).extend(parts[event.pk].asks)
+    return DashboardPage(
+        rows=rows,
+        cards=[row for row in rows if row.page == page],
+        by_stage=[(label, counts[value]) for value, label in Stage.choices if counts[value]],
+        needing_sponsor=needing,
+        page=page,
+        pages=pages,
+    )
+
+
 def _render(
-    organisation: Organisation, query: QueryDict, here: str, today: dt.date
+    organisation: Organisation,
+    query: QueryDict,
+    here: str,
+    today: dt.date,
+    versions: EventVersions,
 ) -> DashboardBody:
     form, filters = _filters(organisation, query)
-    dashboard = sponsor_dashboard(
-        organisation=organisation,
-        with_accreditation=True,
-        page=_page_number(query.get("page")),
-        per_page=CARDS_PER_PAGE,
-        today=today,
-        **filters,
-    )
+    events = dashboard_events(organisation=organisation, light=True, **filters)
+    parts = _event_parts(organisation, events, versions, today)
+    dashboard = _page(events, parts, _page_number(query.get("page")))
     others = query.copy()
     others.pop("page", None)
+    page_query = others.urlencode()
+
+    def link(row: PageRow) -> str:
+        if row.page == dashboard.page:
+            return ""
+        return (
+            str(conditional_escape(f"?{page_query}&" if page_query else "?")) + f"page={row.page}"
+        )
+
+    # Each part was rendered by the template engine when it was drawn.
     status_html = render_to_string(
         "reporting/dashboard_status.html",
-        {"organisation": organisation, "dashboard": dashboard, "filtered": any(filters.values())},
+        {
+            "organisation": organisation,
+            "dashboard": dashboard,
+            "filtered": any(filters.values()),
+            "status_rows": [mark_safe(row.part.status_row) for row in dashboard.rows],  # noqa: S308
+        },
     )
     html = render_to_string(
         "reporting/dashboard_body.html",
         {
             "organisation": organisation,
             "dashboard": dashboard,
+            "summary_rows": [
+                mark_safe(row.part.summary_row.replace(LINK_PLACEHOLDER, link(row)))  # noqa: S308
+                for row in dashboard.rows
+            ],
+            "cards": [mark_safe(row.part.card_html) for row in dashboard.cards],  # noqa: S308
             "filter_form": form,
             "filtered": any(filters.values()),
             # The filters, kept in the links between pages.
-            "page_query": others.urlencode(),
+            "page_query": page_query,
         },
     )
     forms = {
-        row.event.pk: render_to_string(
-            "reporting/dashboard_comment_form.html",
-            {
-                "organisation": organisation,
-                "event": row.event,
-                "form": DashboardCommentForm(event=row.event),
-                "here": here,
-                "csrf_token": TOKEN_PLACEHOLDER,
-            },
-        )
+        row.event.pk: row.part.comment_form.replace(HERE_PLACEHOLDER, str(conditional_escape(here)))
         for row in dashboard.cards
     }
     needing = {
         sponsor: render_to_string(
             "reporting/dashboard_needing_you.html",
-            {"organisation": organisation, "needing_you": challenges},
+            {"organisation": organisation, "needing_you": asks},
         )
-        for sponsor, challenges in dashboard.needing_sponsor.items()
+        for sponsor, asks in dashboard.needing_sponsor.items()
     }
     return DashboardBody(
         html=html,
@@ -178,15 +398,17 @@ def _render(
 def dashboard_body(
     *, organisation: Organisation, request: HttpRequest, today: dt.date | None = None
 ) -> DashboardBody:
-    """The cached body for this address, rendered when this state of the data has none."""
+    """The cached body for this address, rendered when this state of the data has none: then
+    from each event's cached part, drawing afresh only those of events whose data changed."""
     today = today or organisation_today(organisation)
     here = request.get_full_path()
-    # The version first: whatever is read after it is at least as new as it names.
-    parts = (release_fingerprint(), organisation.pk, data_version(organisation.pk), today, here)
+    # The versions first: whatever is read after them is at least as new as they name.
+    versions = event_versions(organisation.pk)
+    parts = (release_fingerprint(), organisation.pk, versions.whole, today, here)
     key = "reporting:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     body = cache.get(key)
     if body is None:
-        body = _render(organisation, request.GET, here, today)
+        body = _render(organisation, request.GET, here, today, versions)
         cache.set(key, body, CACHE_SECONDS)
     return body
 
