@@ -15,8 +15,9 @@ Prints the median time of each page, the number of queries and the ratios:
   this is every view but the first after a change (target: within 5 times the trivial page);
 - the dashboard drawn afresh, the first view after a value is posted to one event's measure
   (through `measurement.services.measures.data_point_save`, as the data entry page does): each event's
-  part is cached under that event's own data version, so only that event's is drawn again
-  (target: within 10 times the trivial page);
+  part is cached under that event's own data version, so only that event's is drawn again,
+  reading its measures' analyses as computed when the value was written (`reporting.analyses`;
+  the write pays for that, untimed here) (target: within 10 times the trivial page);
 - the dashboard drawn wholly afresh, after a change that belongs to no one event (the
   organisation, a person's name, a bulk write: every event's part drawn again; no target,
   shown so its cost is in plain sight).

@@ -203,10 +203,13 @@ def connect() -> None:
 
     from accreditation.models import CriteriaVersion
     from accreditation.models import Criterion as AccreditationCriterion
+    from alwaysevents.reporting import analyses
     from programmes.models import Cohort, Organisation
 
     changes.connect()
     changes.organisation_data_changed.connect(_organisation_rows, dispatch_uid="reporting-rows")
+    # After the version: a measure's analysis computed on write (`reporting.analyses`).
+    changes.organisation_data_changed.connect(analyses.on_write, dispatch_uid="reporting-analyses")
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="reporting-org")
     post_save.connect(_person_saved, sender=get_user_model(), dispatch_uid="reporting-person")
     for model in (Cohort, CriteriaVersion, AccreditationCriterion):

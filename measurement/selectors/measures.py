@@ -104,20 +104,28 @@ def _of_organisations(model: Any, organisation_ids: list[int]) -> QuerySet[Any]:
     return rows.filter(organisation_id__in=organisation_ids)
 
 
-def measure_series_for_events(*, events: Sequence[AlwaysEvent]) -> dict[int, list[MeasureSeries]]:
-    """Every measure of the events with its points and phases, per event (measures in their
-    usual order). Three queries whatever the number of events, measures and points; points
-    come as light `SeriesPoint` rows rather than model instances, as dashboards read many."""
-    found: dict[int, list[MeasureSeries]] = {event.pk: [] for event in events}
+def measures_for_events(*, events: Sequence[AlwaysEvent]) -> dict[int, list[Measure]]:
+    """Every measure of the events, per event, in their usual order (type, name). One query."""
+    found: dict[int, list[Measure]] = {event.pk: [] for event in events}
     organisation_ids = sorted({event.organisation_id for event in events})
     if not organisation_ids:
         return found
-    measures = list(
+    for measure in (
         _of_organisations(Measure, organisation_ids)
         .filter(event__in=[event.pk for event in events])
         .order_by("event_id", "type", "name", "pk")
-    )
+    ):
+        found[measure.event_id].append(measure)
+    return found
+
+
+def measure_series_of(*, measures: Sequence[Measure]) -> list[MeasureSeries]:
+    """These measures with their points and phases, in the order given. Two queries whatever
+    their number; points come as light `SeriesPoint` rows."""
     ids = [measure.pk for measure in measures]
+    if not ids:
+        return []
+    organisation_ids = sorted({measure.organisation_id for measure in measures})
     points: dict[int, list[SeriesPoint]] = {pk: [] for pk in ids}
     for measure_id, *fields in (
         _of_organisations(DataPoint, organisation_ids)
@@ -133,8 +141,15 @@ def measure_series_for_events(*, events: Sequence[AlwaysEvent]) -> dict[int, lis
         .order_by("measure_id", "start_period")
     ):
         phases[phase.measure_id].append(phase)
-    for measure in measures:
-        found[measure.event_id].append(
-            MeasureSeries(measure, points[measure.pk], phases[measure.pk])
-        )
+    return [MeasureSeries(measure, points[measure.pk], phases[measure.pk]) for measure in measures]
+
+
+def measure_series_for_events(*, events: Sequence[AlwaysEvent]) -> dict[int, list[MeasureSeries]]:
+    """Every measure of the events with its points and phases, per event (measures in their
+    usual order). Three queries whatever the number of events, measures and points; points
+    come as light `SeriesPoint` rows rather than model instances, as dashboards read many."""
+    by_event = measures_for_events(events=events)
+    found: dict[int, list[MeasureSeries]] = {event.pk: [] for event in events}
+    for series in measure_series_of(measures=[m for ms in by_event.values() for m in ms]):
+        found[series.measure.event_id].append(series)
     return found

@@ -19,9 +19,10 @@ from accreditation.selectors import accreditation_status_for_events
 from alwaysevents.reporting.selectors.status import measure_facts, status_of
 from alwaysevents.reporting.status import EventStatus
 from coproduction.selectors.involvement import CoproductionProfile, coproduction_profiles
-from measurement.charts import Sparkline, measure_sparklines
+from measurement.charts import Sparkline
 from measurement.due import missing_period
-from measurement.selectors.measures import measure_series_for_events
+from measurement.models import Measure
+from measurement.selectors.measures import measure_series_for_events, measures_for_events
 from measurement.selectors.testing import pdsa_cycles_overdue
 from programmes import selectors as programmes
 from programmes.models import AlwaysEvent, Challenge, Organisation, Stage
@@ -29,7 +30,7 @@ from programmes.selectors.stages import stage_entered_many
 
 if TYPE_CHECKING:
     from alwaysevents.accounts.models import User
-    from measurement.models import Measure
+    from alwaysevents.reporting.versions import EventVersions
     from programmes.selectors.events import Progress, TimeSummary, ValueSummary
 
 
@@ -236,17 +237,33 @@ def dashboard_rows(
     accreditation: Mapping[int, Any] | None = None,
     with_accreditation: bool = False,
     coproduction_of: list[AlwaysEvent] | None = None,
+    versions: EventVersions | None = None,
 ) -> tuple[dict[int, EventRow], dict[int, list[Challenge]]]:
     """Each event's row and its open challenges asking for the sponsor, by event id: what is
     drawn from that event's own data (`page` is left at 1 for the caller to set). A constant
     number of queries whatever the number of events; co-production profiles are read for
-    `coproduction_of` (all the events when None)."""
+    `coproduction_of` (all the events when None). With the organisation's `versions` (read
+    before the data), the measures' analyses are those computed when their data was written
+    (`reporting.analyses`, one cache round trip), their points read only for those missing."""
+    from alwaysevents.reporting.analyses import MeasureAnalysis, analyse, measure_analyses
+
     progress = programmes.event_progress_many(events=events)
     times = programmes.event_time_summaries(events=events)
     values = programmes.event_value_summaries(events=events)
     challenges = programmes.challenges_needing_sponsor_by_event(events=events)
     profiles = coproduction_profiles(events=events if coproduction_of is None else coproduction_of)
-    series = measure_series_for_events(events=events)
+    measures_of: dict[int, list[Measure]]
+    analyses: dict[int, MeasureAnalysis]
+    if versions is not None:
+        measures_of = measures_for_events(events=events)
+        analyses = measure_analyses(
+            [measure for event in events for measure in measures_of[event.pk]],
+            version_of=lambda measure: versions.of(measure.event_id),
+        )
+    else:
+        series = measure_series_for_events(events=events)
+        measures_of = {pk: [s.measure for s in found] for pk, found in series.items()}
+        analyses = analyse([s for event in events for s in series[event.pk]])
     cycles = pdsa_cycles_overdue(events=events, today=today)
     entered = stage_entered_many(events=events)
     if with_accreditation and accreditation is None:
@@ -254,20 +271,16 @@ def dashboard_rows(
             organisation=organisation, event_ids=[event.pk for event in events]
         )
 
-    sparklines = measure_sparklines(
-        [(s.measure, s.points, s.phases) for event in events for s in series[event.pk]]
-    )
-
     rows = {}
     for event in events:
         measures = [
             MeasureRow(
-                measure=s.measure,
-                sparkline=sparklines[s.measure.pk],
-                latest_period=s.latest_period,
-                missing_period=missing_period(s.measure, s.latest_period, today),
+                measure=measure,
+                sparkline=analyses[measure.pk].sparkline,
+                latest_period=analyses[measure.pk].latest_period,
+                missing_period=missing_period(measure, analyses[measure.pk].latest_period, today),
             )
-            for s in series[event.pk]
+            for measure in measures_of[event.pk]
         ]
         status = status_of(
             event,

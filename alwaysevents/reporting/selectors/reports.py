@@ -86,9 +86,12 @@ def report_deliveries(reports: Iterable[SponsorReport]) -> dict[int, str]:
 
 
 def report_latest_unacknowledged(*, membership: Membership) -> SponsorReport | None:
-    """The newest report sent to this member and not acknowledged yet (one query)."""
+    """The newest report sent to this member and not acknowledged yet (one query), with only
+    what the dashboard shows of it (its month, when it was sent; not its content)."""
     return (
-        report_list(membership=membership)
+        _readable(membership)
+        .select_related(None)
+        .only("organisation_id", "sponsor_id", "period", "sent_at", "acknowledged_at")
         .filter(sponsor_id=membership.user_id, acknowledged_at__isnull=True, sent_at__isnull=False)
         .first()
     )

@@ -59,6 +59,7 @@ CARDS_PER_PAGE = 20
 CACHE_SECONDS = 6 * 60 * 60
 TEMPLATES = (
     "reporting/dashboard_body.html",
+    "reporting/dashboard_filter_fields.html",
     "reporting/dashboard_status.html",
     "reporting/dashboard_event_card.html",
     "reporting/dashboard_status_row.html",
@@ -112,10 +113,14 @@ def release_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _filters(organisation: Organisation, query: QueryDict) -> tuple[Any, dict[str, Any]]:
-    form = DashboardFilterForm(
-        query or None, services=selectors.event_services(organisation=organisation)
-    )
+def _filters(
+    organisation: Organisation, query: QueryDict, versions: EventVersions | None = None
+) -> tuple[Any, dict[str, Any], SafeString]:
+    """The filters asked for, and the form's fields rendered. The fields depend only on the
+    query, the services of the organisation's events and the cohorts (a change to a cohort
+    moves every organisation's shared version): rendered once for each and cached."""
+    services = selectors.event_services(organisation=organisation)
+    form = DashboardFilterForm(query or None, services=services)
     filters: dict[str, Any] = {}
     if form.is_valid():
         cohort = form.cleaned_data.get("cohort")
@@ -124,7 +129,23 @@ def _filters(organisation: Organisation, query: QueryDict) -> tuple[Any, dict[st
             "service": form.cleaned_data.get("service") or None,
             "cohort_id": cohort.pk if cohort else None,
         }
-    return form, filters
+    key = None
+    if versions is not None:
+        parts = (
+            release_fingerprint(),
+            organisation.pk,
+            versions.shared,
+            tuple(services),
+            sorted(query.lists()),
+        )
+        key = "reporting:dashboard-filters:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        html = cache.get(key)
+        if html is not None:
+            return form, filters, mark_safe(html)  # noqa: S308 - rendered by the template engine
+    html = render_to_string("reporting/dashboard_filter_fields.html", {"filter_form": form})
+    if key is not None:
+        cache.set(key, str(html), CACHE_SECONDS)
+    return form, filters, mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
 def _page_number(value: str | None) -> int:
@@ -294,7 +315,11 @@ def _event_parts(
         # needs to put the parts together.
         missing = dashboard_events(organisation=organisation, ids=missing_ids)
         rows, challenges = dashboard_rows(
-            organisation=organisation, events=missing, today=today, with_accreditation=True
+            organisation=organisation,
+            events=missing,
+            today=today,
+            with_accreditation=True,
+            versions=versions,
         )
         drawn = {
             event.pk: _draw_part(organisation, event, rows[event.pk], challenges[event.pk])
@@ -334,7 +359,7 @@ def _render(
     today: dt.date,
     versions: EventVersions,
 ) -> DashboardBody:
-    form, filters = _filters(organisation, query)
+    form, filters, filter_fields = _filters(organisation, query, versions)
     events = dashboard_events(organisation=organisation, light=True, **filters)
     parts = _event_parts(organisation, events, versions, today)
     dashboard = _page(events, parts, _page_number(query.get("page")))
@@ -370,6 +395,7 @@ def _render(
             ],
             "cards": [mark_safe(row.part.card_html) for row in dashboard.cards],  # noqa: S308
             "filter_form": form,
+            "filter_fields": filter_fields,
             "filtered": any(filters.values()),
             # The filters, kept in the links between pages.
             "page_query": page_query,
@@ -379,13 +405,7 @@ def _render(
         row.event.pk: row.part.comment_form.replace(HERE_PLACEHOLDER, str(conditional_escape(here)))
         for row in dashboard.cards
     }
-    needing = {
-        sponsor: render_to_string(
-            "reporting/dashboard_needing_you.html",
-            {"organisation": organisation, "needing_you": asks},
-        )
-        for sponsor, asks in dashboard.needing_sponsor.items()
-    }
+    needing = _needing(organisation, dashboard.needing_sponsor)
     return DashboardBody(
         html=html,
         status_html=status_html,
@@ -393,6 +413,31 @@ def _render(
         comment_forms=forms,
         needing=needing,
     )
+
+
+def _needing(organisation: Organisation, asks_of: Mapping[int, list[Ask]]) -> dict[int, str]:
+    """Each sponsor's "Needs your attention", cached under what it shows (the asks are plain
+    values): only a sponsor whose asks changed has theirs rendered again."""
+    keys = {
+        sponsor: "reporting:dashboard-needing:"
+        + hashlib.sha256(
+            repr((release_fingerprint(), organisation.slug, asks)).encode()
+        ).hexdigest()
+        for sponsor, asks in asks_of.items()
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    needing = {sponsor: found[key] for sponsor, key in keys.items() if key in found}
+    drawn = {
+        sponsor: render_to_string(
+            "reporting/dashboard_needing_you.html",
+            {"organisation": organisation, "needing_you": asks_of[sponsor]},
+        )
+        for sponsor in keys
+        if sponsor not in needing
+    }
+    if drawn:
+        cache.set_many({keys[sponsor]: html for sponsor, html in drawn.items()}, CACHE_SECONDS)
+    return {sponsor: needing[sponsor] if sponsor in needing else drawn[sponsor] for sponsor in keys}
 
 
 def dashboard_body(
