@@ -196,6 +196,9 @@ def two_web_processes(bucket, tmp_path):
         env = {
             **worker_env(redis_url(), tmp_path / f"web{n}"),
             "WEB_CONCURRENCY": "1",
+            # The collected static files are part of the release (the image), not a machine's
+            # state: both processes serve the ones `make test` collected.
+            "STATIC_ROOT": str(settings.STATIC_ROOT),
             "AWS_STORAGE_BUCKET_NAME": name,
             "AWS_S3_ENDPOINT_URL": s3["endpoint_url"],
             "AWS_S3_REGION_NAME": s3["region_name"],
