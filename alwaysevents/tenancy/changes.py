@@ -10,6 +10,10 @@ the change.
 
 `connect()` (called once from an app's `ready`) wires the per-row signals of every concrete
 `OrganisationOwned` model and of their many-to-many tables.
+
+A model whose rows no page derives anything from (a log of who looked at what) says so with
+`announces_changes = False`: its writes are not announced, so they move no data version, and
+with no signal wired its deletes are one DELETE.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ def announce(
     model: type, organisation_ids: Iterable[int | None], rows: tuple[Any, ...] = ()
 ) -> None:
     """Tell the receivers that rows of `model` of these organisations changed."""
+    if not getattr(model, "announces_changes", True):
+        return
     ids = frozenset(pk for pk in organisation_ids if pk is not None)
     if ids:
         organisation_data_changed.send(sender=model, organisation_ids=ids, rows=rows)
@@ -59,7 +65,7 @@ def connect() -> None:
     from alwaysevents.tenancy.models import OrganisationOwned
 
     for model in apps.get_models():
-        if not issubclass(model, OrganisationOwned):
+        if not issubclass(model, OrganisationOwned) or not model.announces_changes:
             continue
         uid = f"tenancy-changes-{model._meta.label_lower}"
         post_save.connect(_row_written, sender=model, dispatch_uid=uid)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django_scopes import ScopedManager
@@ -37,8 +37,11 @@ class OrganisationOwned(models.Model):
     The `organisation` key is the row's own (set by services from the parent, never from user
     input) so that scoping is one equality filter and needs no join. The default manager
     raises `ScopeError` unless an organisation scope is active. Every write, bulk ones
-    included, is announced to `changes.organisation_data_changed`.
+    included, is announced to `changes.organisation_data_changed`, unless the model sets
+    `announces_changes = False` (rows no page derives anything from; see `changes`).
     """
+
+    announces_changes: ClassVar[bool] = True
 
     organisation = models.ForeignKey(
         "programmes.Organisation",

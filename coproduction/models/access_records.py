@@ -19,6 +19,10 @@ from alwaysevents.tenancy.models import OrganisationOwned
 class PartnerAccessRecord(OrganisationOwned):
     """One look at one kind of a partner's personal details: who, when, what."""
 
+    # A log no page derives anything from: recording a page view must not move the
+    # organisation's data version (and miss every dashboard cache); see `tenancy.changes`.
+    announces_changes = False
+
     class Kind(models.TextChoices):
         CONTACT = "contact", "Contact details"
         ACCESS_NEEDS = "access_needs", "Access needs"
