@@ -17,7 +17,9 @@ Prints the median time of each page, the number of queries and the ratios:
   (through `measurement.services.measures.data_point_save`, as the data entry page does): each event's
   part is cached under that event's own data version, so only that event's is drawn again,
   reading its measures' analyses as computed when the value was written (`reporting.analyses`;
-  the write pays for that, untimed here) (target: within 10 times the trivial page);
+  the write pays for that, untimed here) and its other facts (score, time, value, challenges,
+  co-production, accreditation) from the cache, kept under the version of its rows of every
+  app but the measurement app (target: within 10 times the trivial page);
 - the dashboard drawn wholly afresh, after a change that belongs to no one event (the
   organisation, a person's name, a bulk write: every event's part drawn again; no target,
   shown so its cost is in plain sight).

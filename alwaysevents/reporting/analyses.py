@@ -3,13 +3,13 @@
 What the dashboard reads of a measure's analysis (its small chart with its points' variation,
 its variation and assurance icons, its latest value and period: `MeasureAnalysis`) is worked
 out once, right after a write to the measure, its data points or its phases commits, and kept
-in the cache under the measure and the version its event's data is in
-(`reporting.versions.event_versions`, which every such write moves on, bulk ones included, as
-does any change shared by all events) and the release. The dashboard then reads the analyses
-of an event's measures in one cache round trip instead of loading their points and analysing
-them. An analysis missing from the cache (expired, evicted, a bulk write, or written before
-this code) is computed from the data as before and kept for the next reader, so nothing
-depends on the write having been seen.
+in the cache under the measure and the version its event's measurement data is in
+(`analysis_version`: every such write moves it on, bulk ones included, as does any change
+shared by all events; a score or a challenge does not) and the release. The dashboard then
+reads the analyses of an event's measures in one cache round trip instead of loading their
+points and analysing them. An analysis missing from the cache (expired, evicted, a bulk write,
+or written before this code) is computed from the data as before and kept for the next reader,
+so nothing depends on the write having been seen.
 
 Like every other cache drawn from versions: the version is read *before* the data, so what is
 kept under a version is at least as new as that version names.
@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -30,10 +30,14 @@ from measurement.charts import Sparkline, measure_sparklines
 from measurement.models import DataPoint, Measure, Phase
 from measurement.selectors.measures import MeasureSeries, measure_series_of
 
+if TYPE_CHECKING:
+    from alwaysevents.reporting.versions import EventVersions
+
 #: Found again only under the version of its event's data: this bounds how long an old one is kept.
 CACHE_SECONDS = 24 * 60 * 60
 #: The rows whose write changes a measure's analysis (each names its measure).
 ANALYSED = (Measure, DataPoint, Phase)
+MEASUREMENT_APP = Measure._meta.app_label
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,12 @@ class MeasureAnalysis:
 
     sparkline: Sparkline | None
     latest_period: dt.date | None
+
+
+def analysis_version(versions: EventVersions, event_id: int) -> str:
+    """The version an analysis of a measure of this event is kept under: that of the event's
+    rows of the measurement app (measures, points, phases...) and of what is shared."""
+    return versions.of(event_id, only=(MEASUREMENT_APP,))
 
 
 def analysis_key(measure_id: int, version: str) -> str:
@@ -103,7 +113,7 @@ def analyses_precompute(*, organisation_id: int, event_ids: Iterable[int]) -> in
     by_pk = {measure.pk: measure for measure in measures}
     cache.set_many(
         {
-            analysis_key(pk, versions.of(by_pk[pk].event_id)): analysis
+            analysis_key(pk, analysis_version(versions, by_pk[pk].event_id)): analysis
             for pk, analysis in drawn.items()
         },
         CACHE_SECONDS,

@@ -11,7 +11,7 @@ whatever it caches under that version is at least as new.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,18 +46,39 @@ class EventVersions:
     """The versions an organisation's data is in, for caches drawn per event (one query,
     `event_versions`): `shared` names the state of everything that belongs to no one event
     (the organisation, people's names, cohorts, memberships, bulk writes), which every event's
-    cache depends on; `events` the state of each event's own rows (absent: never changed since
-    the last prune). `whole` names the state of all of it, like `data_version`."""
+    cache depends on; `apps` the state of each event's own rows, by the app the rows belong to
+    (absent: never changed since the last prune), so that a cache drawn from one app's rows
+    alone (a measure's analysis) or from every app's but one (the dashboard's facts that no
+    measure feeds) need not move when another app's rows change. `whole` names the state of
+    all of it, like `data_version`."""
 
     shared: str
-    events: dict[int, str] = field(default_factory=dict)
+    apps: dict[int, dict[str, str]] = field(default_factory=dict)
 
-    def of(self, event_id: int) -> str:
-        return f"{self.shared}/{self.events.get(event_id, '0')}"
+    def of(
+        self,
+        event_id: int,
+        *,
+        only: Collection[str] | None = None,
+        without: Collection[str] = (),
+    ) -> str:
+        """The version of this event's data and what is shared: of every app's rows, or
+        `only` those apps', or all but those `without`."""
+        own = ";".join(
+            f"{app}={version}"
+            for app, version in sorted(self.apps.get(event_id, {}).items())
+            if (only is None or app in only) and app not in without
+        )
+        return f"{self.shared}/{own or '0'}"
+
+    @property
+    def events(self) -> set[int]:
+        """The events whose own rows changed since the last prune."""
+        return set(self.apps)
 
     @property
     def whole(self) -> str:
-        return self.shared + "".join(f";{pk}:{v}" for pk, v in sorted(self.events.items()))
+        return self.shared + "".join(f";{pk}:{self.of(pk)}" for pk in sorted(self.apps))
 
 
 def _version(n: int, last: int | None, at: Any) -> str:
@@ -65,8 +86,8 @@ def _version(n: int, last: int | None, at: Any) -> str:
 
 
 def event_versions(organisation_id: int) -> EventVersions:
-    """The organisation's versions, shared and per event, in one query (read them *before*
-    the data, as `data_version`)."""
+    """The organisation's versions, shared and per event and app, in one query (read them
+    *before* the data, as `data_version`)."""
     from django.db.models import Count, Max
 
     from alwaysevents.reporting.models import DataChange
@@ -74,24 +95,27 @@ def event_versions(organisation_id: int) -> EventVersions:
     rows = (
         DataChange.objects.filter(organisation_id=organisation_id)
         .order_by()
-        .values("event_id")
+        .values("event_id", "app")
         .annotate(n=Count("id"), last=Max("id"), at=Max("at"))
     )
-    shared = "0"
-    events: dict[int, str] = {}
+    shared: list[str] = []
+    apps: dict[int, dict[str, str]] = {}
     for row in rows:
         version = _version(row["n"], row["last"], row["at"])
         if row["event_id"] is None:
-            shared = version
+            shared.append(f"{row['app']}={version}" if row["app"] else version)
         else:
-            events[row["event_id"]] = version
-    return EventVersions(shared=shared, events=events)
+            apps.setdefault(row["event_id"], {})[row["app"]] = version
+    return EventVersions(shared=";".join(sorted(shared)) or "0", apps=apps)
 
 
-def data_changed(organisation_ids: Iterable[int] | None, *, event_id: int | None = None) -> None:
+def data_changed(
+    organisation_ids: Iterable[int] | None, *, event_id: int | None = None, app: str = ""
+) -> None:
     """Move the version of these organisations on (of every organisation with `None`): one
     appended row each, in the caller's transaction. With `event_id`, the change belongs to
-    that event alone (see `DataChange.event_id`): caches drawn per event redraw only its."""
+    that event alone (see `DataChange.event_id`): caches drawn per event redraw only its;
+    `app` names the app whose rows changed (see `EventVersions.of`)."""
     from alwaysevents.reporting.models import DataChange
     from programmes.models import Organisation
 
@@ -102,13 +126,16 @@ def data_changed(organisation_ids: Iterable[int] | None, *, event_id: int | None
     if ids:
         now = timezone.now()
         DataChange.objects.bulk_create(
-            [DataChange(organisation_id=pk, at=now, event_id=event_id) for pk in sorted(ids)]
+            [
+                DataChange(organisation_id=pk, at=now, event_id=event_id, app=app)
+                for pk in sorted(ids)
+            ]
         )
 
 
 def data_changes_prune() -> int:
     """Delete every row but the latest of each organisation's shared changes and of each of
-    its events', so that reading a version stays cheap. Versions that changed since the last
+    its events' per app, so that reading a version stays cheap. Versions that changed since the last
     prune move on (a cache miss for them, nothing stale). Returns how many rows went."""
     from django.db.models import OuterRef, Subquery
 
@@ -121,7 +148,11 @@ def data_changes_prune() -> int:
     deleted, _ = shared.filter(id__lt=Subquery(latest_shared)).delete()
     per_event = DataChange.objects.filter(event_id__isnull=False)
     latest_event = (
-        per_event.filter(organisation_id=OuterRef("organisation_id"), event_id=OuterRef("event_id"))
+        per_event.filter(
+            organisation_id=OuterRef("organisation_id"),
+            event_id=OuterRef("event_id"),
+            app=OuterRef("app"),
+        )
         .order_by("-id")
         .values("id")[:1]
     )
@@ -177,7 +208,8 @@ def _organisation_rows(
 ) -> None:
     # One row written that belongs to one event: only that event's version moves.
     event_id = event_of(rows[0]) if len(rows) == 1 else None
-    data_changed(organisation_ids, event_id=event_id)
+    app = sender._meta.app_label if event_id is not None else ""  # type: ignore[attr-defined]
+    data_changed(organisation_ids, event_id=event_id, app=app)
 
 
 def _organisation_saved(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -59,7 +59,7 @@ def _latest(measure):
 
 def _stored(measure):
     """The analysis kept for the measure under the current version, or None."""
-    version = event_versions(measure.organisation_id).of(measure.event_id)
+    version = analyses.analysis_version(event_versions(measure.organisation_id), measure.event_id)
     return cache.get(analyses.analysis_key(measure.pk, version))
 
 
@@ -225,7 +225,7 @@ def test_a_missing_analysis_is_computed_and_matches(
     measure = _measure(event)
     with django_capture_on_commit_callbacks(execute=True):
         _point_save(measure, sponsor)
-    version = event_versions(organisation.pk).of(event.pk)
+    version = analyses.analysis_version(event_versions(organisation.pk), event.pk)
     cache.delete(analyses.analysis_key(measure.pk, version))
     found = analyses.measure_analyses([measure], version_of=lambda m: version)
     _same(found[measure.pk], _fresh(measure))
@@ -285,7 +285,7 @@ def test_other_organisations_writes_compute_nothing_of_ours(
 ):
     theirs = rich_event(other_organisation, title="Their event")
     measure = _measure(event)
-    version = event_versions(organisation.pk).of(event.pk)
+    version = analyses.analysis_version(event_versions(organisation.pk), event.pk)
     analyses.measure_analyses([measure], version_of=lambda m: version)
     ours = _stored(measure)
     assert ours is not None

@@ -280,6 +280,9 @@ def test_a_value_posted_to_one_event_redraws_that_events_part_only(
 ):
     from decimal import Decimal
 
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from alwaysevents.reporting.views import dashboard_body as module
     from measurement.models import Measure
     from measurement.services.measures import data_point_save
@@ -302,9 +305,20 @@ def test_a_value_posted_to_one_event_redraws_that_events_part_only(
         )
         latest = measure.points.order_by("-period").first()
     data_point_save(measure=measure, period=latest.period, by=sponsor, value=Decimal("12345"))
-    html = client.get(dashboard_url(organisation)).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(dashboard_url(organisation)).content.decode()
     assert drawn == ["Event A"]  # B's card, rows and figures come from the cache
     assert "12345" in html and "Event B" in html
+    # A's facts that no measurement row feeds (score, time, value, challenges, co-production,
+    # accreditation) come from the cache too: only the measurement app's tables are read.
+    assert _domain_tables(queries) == ["programmes_alwaysevent", "measurement_"]
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "programmes_progressscore" not in sql and "programmes_timeentry" not in sql
+    # Any other app's row of A is read again: a score set after the value shows at once.
+    ProgressScoreFactory(event=first, score=ProgressScore.Score.S40, reason="Spread")
+    drawn.clear()
+    html = client.get(dashboard_url(organisation)).content.decode()
+    assert drawn == ["Event A"] and '<strong class="ae-dash-score">4.0</strong>' in html
     drawn.clear()
     assert client.get(dashboard_url(organisation)).status_code == 200
     assert drawn == []  # nothing changed since
@@ -313,6 +327,27 @@ def test_a_value_posted_to_one_event_redraws_that_events_part_only(
     organisation.save()
     client.get(dashboard_url(organisation))
     assert sorted(drawn) == ["Event A", "Event B"]
+
+
+def test_the_facts_kept_past_a_value_posted_are_read_from_no_measurement_table(
+    organisation, sponsor
+):
+    """`event_facts` is kept under a version that a measurement row does not move: were it to
+    read a measurement table, a value posted would leave it stale."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alwaysevents.reporting.selectors.dashboard import event_facts
+    from tests.reporting.data import accreditation_submission
+
+    event = rich_event(organisation, sponsor=sponsor, title="Event A")
+    accreditation_submission(event, "submitted")
+    with organisation_scope(organisation), CaptureQueriesContext(connection) as queries:
+        facts = event_facts(organisation=organisation, events=[event], with_accreditation=True)
+    read = _domain_tables(queries)
+    assert "measurement_" not in read
+    assert {"coproduction_", "accreditation_"} <= set(read)  # the test sees what is read
+    assert facts[event.pk].progress.latest is not None and facts[event.pk].accreditation
 
 
 def test_each_person_gets_their_own_working_comment_form_from_the_cached_body(

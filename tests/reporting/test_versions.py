@@ -151,3 +151,57 @@ def test_pruning_keeps_each_events_latest_and_moves_nothing_back(organisation):
     pruned = event_versions(organisation.pk)
     assert set(pruned.events) == {7, 8}
     assert pruned.of(7) not in (seen.of(7), "0/0") and pruned.of(8) != seen.of(8)
+
+
+def test_an_events_version_is_kept_per_app_so_other_apps_caches_keep(organisation):
+    from decimal import Decimal
+
+    from alwaysevents.reporting.versions import event_versions
+    from measurement.models import DataPoint, Measure
+    from tests.factories import ProgressScoreFactory
+
+    event = AlwaysEventFactory(organisation=organisation)
+    with organisation_scope(organisation):
+        measure = Measure.objects.create(
+            organisation=organisation, event=event, name="Told the plan", definition="Weekly."
+        )
+    before = event_versions(organisation.pk)
+    with organisation_scope(organisation):
+        DataPoint.objects.create(
+            organisation=organisation, measure=measure, period=dt.date(2026, 3, 2), value=Decimal(4)
+        )
+    posted = event_versions(organisation.pk)
+    # The value moves the event's whole version and its measurement rows' version...
+    assert posted.of(event.pk) != before.of(event.pk)
+    assert posted.of(event.pk, only=["measurement"]) != before.of(event.pk, only=["measurement"])
+    # ...but not the version of the rest of its rows.
+    assert posted.of(event.pk, without=["measurement"]) == before.of(
+        event.pk, without=["measurement"]
+    )
+    ProgressScoreFactory(event=event)
+    scored = event_versions(organisation.pk)
+    assert scored.of(event.pk, without=["measurement"]) != posted.of(
+        event.pk, without=["measurement"]
+    )
+    assert scored.of(event.pk, only=["measurement"]) == posted.of(event.pk, only=["measurement"])
+    # What is shared moves every part of every event's version.
+    organisation.save()
+    shared = event_versions(organisation.pk)
+    for part in ({"only": ["measurement"]}, {"without": ["measurement"]}):
+        assert shared.of(event.pk, **part) != scored.of(event.pk, **part)
+
+
+def test_pruning_keeps_each_events_latest_per_app(organisation):
+    from alwaysevents.reporting.versions import data_changes_prune, event_versions
+
+    for _ in range(3):
+        data_changed([organisation.pk], event_id=7, app="measurement")
+        data_changed([organisation.pk], event_id=7, app="programmes")
+    seen = event_versions(organisation.pk)
+    data_changes_prune()
+    assert DataChange.objects.filter(organisation=organisation, event_id=7).count() == 2
+    pruned = event_versions(organisation.pk)
+    assert set(pruned.apps[7]) == {"measurement", "programmes"}
+    for app in ("measurement", "programmes"):
+        # Moved on (a cache miss), never back to a state seen before.
+        assert pruned.of(7, only=[app]) not in (seen.of(7, only=[app]), "0/0")

@@ -11,7 +11,7 @@ class DataChange(models.Model):
     (`alwaysevents.reporting.versions`). Rows are only ever added, never updated, so writers
     in the same organisation never wait on one another for it. The organisation's version is
     read from its rows by index (`data_version`: how many, the latest id and time); an hourly
-    task prunes all but each organisation's latest (each event's latest, see `event_id`).
+    task prunes all but each organisation's latest (each event's latest per app, see `event_id`).
 
     `event_id` names the Always Event the write belongs to when it belongs to one (a value
     posted to one of its measures, a score, a challenge...), so that caches drawn per event
@@ -23,6 +23,9 @@ class DataChange(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     event_id = models.IntegerField(null=True, blank=True)
+    #: With `event_id`: the label of the app whose rows were written (a value posted is
+    #: "measurement"), so that a cache drawn from other apps' rows keeps (`EventVersions.of`).
+    app = models.CharField(max_length=50, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "-id"], name="reporting_change_latest")]

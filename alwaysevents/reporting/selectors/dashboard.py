@@ -229,6 +229,59 @@ def dashboard_events(
     return list(events.select_related("team_lead", "executive_sponsor", "cohort"))
 
 
+@dataclass(frozen=True)
+class EventFacts:
+    """What the dashboard shows of an event that no row of the measurement app feeds: its
+    score, time, value, open challenges asking for the sponsor, co-production profile (None
+    when not read), when it entered its stage and its accreditation status (None when not
+    asked for). The view keeps them per event under the version of the event's other apps'
+    rows (`reporting.versions.EventVersions.of`), so a value posted reads none of them again."""
+
+    progress: Progress
+    time: TimeSummary
+    value: ValueSummary
+    challenges: list[Challenge]
+    coproduction: CoproductionProfile | None
+    entered: Any
+    accreditation: Any = None
+
+
+def event_facts(
+    *,
+    organisation: Organisation,
+    events: list[AlwaysEvent],
+    accreditation: Mapping[int, Any] | None = None,
+    with_accreditation: bool = False,
+    coproduction_of: list[AlwaysEvent] | None = None,
+) -> dict[int, EventFacts]:
+    """Each event's facts no measurement row feeds, by event id: the programmes,
+    co-production and accreditation apps' bulk selectors (a constant number of queries, none
+    of them of the measurement app's tables). Co-production profiles are read for
+    `coproduction_of` (all the events when None)."""
+    progress = programmes.event_progress_many(events=events)
+    times = programmes.event_time_summaries(events=events)
+    values = programmes.event_value_summaries(events=events)
+    challenges = programmes.challenges_needing_sponsor_by_event(events=events)
+    profiles = coproduction_profiles(events=events if coproduction_of is None else coproduction_of)
+    entered = stage_entered_many(events=events)
+    if with_accreditation and accreditation is None:
+        accreditation = accreditation_status_for_events(
+            organisation=organisation, event_ids=[event.pk for event in events]
+        )
+    return {
+        event.pk: EventFacts(
+            progress=progress[event.pk],
+            time=times[event.pk],
+            value=values[event.pk],
+            challenges=list(challenges[event.pk]),
+            coproduction=profiles.get(event.pk),
+            entered=entered[event.pk],
+            accreditation=accreditation.get(event.pk) if accreditation else None,
+        )
+        for event in events
+    }
+
+
 def dashboard_rows(
     *,
     organisation: Organisation,
@@ -238,41 +291,48 @@ def dashboard_rows(
     with_accreditation: bool = False,
     coproduction_of: list[AlwaysEvent] | None = None,
     versions: EventVersions | None = None,
+    facts: Mapping[int, EventFacts] | None = None,
 ) -> tuple[dict[int, EventRow], dict[int, list[Challenge]]]:
     """Each event's row and its open challenges asking for the sponsor, by event id: what is
     drawn from that event's own data (`page` is left at 1 for the caller to set). A constant
     number of queries whatever the number of events; co-production profiles are read for
     `coproduction_of` (all the events when None). With the organisation's `versions` (read
     before the data), the measures' analyses are those computed when their data was written
-    (`reporting.analyses`, one cache round trip), their points read only for those missing."""
-    from alwaysevents.reporting.analyses import MeasureAnalysis, analyse, measure_analyses
+    (`reporting.analyses`, one cache round trip), their points read only for those missing.
+    With `facts` (`event_facts`, e.g. kept from an earlier view), only the measurement app's
+    selectors are read."""
+    from alwaysevents.reporting.analyses import (
+        MeasureAnalysis,
+        analyse,
+        analysis_version,
+        measure_analyses,
+    )
 
-    progress = programmes.event_progress_many(events=events)
-    times = programmes.event_time_summaries(events=events)
-    values = programmes.event_value_summaries(events=events)
-    challenges = programmes.challenges_needing_sponsor_by_event(events=events)
-    profiles = coproduction_profiles(events=events if coproduction_of is None else coproduction_of)
+    if facts is None:
+        facts = event_facts(
+            organisation=organisation,
+            events=events,
+            accreditation=accreditation,
+            with_accreditation=with_accreditation,
+            coproduction_of=coproduction_of,
+        )
     measures_of: dict[int, list[Measure]]
     analyses: dict[int, MeasureAnalysis]
     if versions is not None:
         measures_of = measures_for_events(events=events)
         analyses = measure_analyses(
             [measure for event in events for measure in measures_of[event.pk]],
-            version_of=lambda measure: versions.of(measure.event_id),
+            version_of=lambda measure: analysis_version(versions, measure.event_id),
         )
     else:
         series = measure_series_for_events(events=events)
         measures_of = {pk: [s.measure for s in found] for pk, found in series.items()}
         analyses = analyse([s for event in events for s in series[event.pk]])
     cycles = pdsa_cycles_overdue(events=events, today=today)
-    entered = stage_entered_many(events=events)
-    if with_accreditation and accreditation is None:
-        accreditation = accreditation_status_for_events(
-            organisation=organisation, event_ids=[event.pk for event in events]
-        )
 
     rows = {}
     for event in events:
+        known = facts[event.pk]
         measures = [
             MeasureRow(
                 measure=measure,
@@ -284,8 +344,8 @@ def dashboard_rows(
         ]
         status = status_of(
             event,
-            progress=progress[event.pk],
-            entered=entered[event.pk],
+            progress=known.progress,
+            entered=known.entered,
             measures=[
                 measure_facts(
                     row.measure,
@@ -298,22 +358,20 @@ def dashboard_rows(
                 for row in measures
             ],
             pdsa_overdue=len(cycles[event.pk]),
-            asks=[challenge.get_area_display() for challenge in challenges[event.pk]],
+            asks=[challenge.get_area_display() for challenge in known.challenges],
         )
         rows[event.pk] = EventRow(
             event=event,
             status=status,
-            progress=progress[event.pk],
+            progress=known.progress,
             measures=measures,
-            overdue=_overdue(
-                event, progress[event.pk], measures, cycles[event.pk], challenges[event.pk]
-            ),
-            coproduction=profiles.get(event.pk),
-            time=times[event.pk],
-            value=values[event.pk],
-            accreditation=accreditation.get(event.pk) if accreditation else None,
+            overdue=_overdue(event, known.progress, measures, cycles[event.pk], known.challenges),
+            coproduction=known.coproduction,
+            time=known.time,
+            value=known.value,
+            accreditation=known.accreditation,
         )
-    return rows, {event.pk: list(challenges[event.pk]) for event in events}
+    return rows, {event.pk: list(facts[event.pk].challenges) for event in events}
 
 
 def dashboard_assemble(

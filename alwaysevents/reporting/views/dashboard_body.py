@@ -1,5 +1,5 @@
-"""The sponsor dashboard's body, rendered once per state of the organisation's data, from
-parts cached per event.
+"""The sponsor dashboard's body, rendered once per state of the organisation's data, from parts
+cached per event.
 
 Everything below the dashboard's heading is the same for everyone who may see it: the filters,
 the summary, the table and the event cards. It is rendered once and cached under a key naming
@@ -13,8 +13,11 @@ Below that, each event's part (its row of the tables, its card and its comment f
 under the version of that event's own data and the version of what is shared by all events
 (`reporting.versions.event_versions`): a value posted to one event redraws that event's part
 only, and the body is put together again from the parts (a few queries for the one event, and
-the two tables drawn from the rows). A change that belongs to no one event (the organisation,
-a person's name, a cohort, a bulk write) redraws every part.
+the two tables drawn from the rows). Drawing a part reads the event's facts that no measurement
+row feeds (`EventFacts`: score, time, value, challenges, co-production, accreditation) from the
+cache too, kept under the version of the event's rows of every app but the measurement app: a
+value posted reads only the measurement app's selectors again. A change that belongs to no one
+event (the organisation, a person's name, a cohort, a bulk write) redraws every part.
 
 Only what differs between people is added to each response: the challenges asking for the
 person viewing as sponsor (rendered per sponsor with the body) and the comment forms (rendered
@@ -42,12 +45,15 @@ from django.template.loader import get_template, render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from alwaysevents.reporting.analyses import MEASUREMENT_APP
 from alwaysevents.reporting.forms import DashboardCommentForm, DashboardFilterForm
 from alwaysevents.reporting.reminders import organisation_today
 from alwaysevents.reporting.selectors.dashboard import (
+    EventFacts,
     EventRow,
     dashboard_events,
     dashboard_rows,
+    event_facts,
 )
 from alwaysevents.reporting.versions import EventVersions, event_versions
 from programmes import permissions, selectors
@@ -301,11 +307,40 @@ def _draw_part(
     )
 
 
+def _facts_key(organisation: Organisation, versions: EventVersions, pk: int, today: dt.date) -> str:
+    parts = (
+        release_fingerprint(),
+        organisation.pk,
+        pk,
+        versions.of(pk, without=(MEASUREMENT_APP,)),
+        today,
+    )
+    return "reporting:dashboard-facts:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _event_facts(
+    organisation: Organisation, events: list[AlwaysEvent], versions: EventVersions, today: dt.date
+) -> dict[int, EventFacts]:
+    """The facts no measurement row feeds of these events (`EventFacts`): from the cache when
+    the event's other apps' rows have not changed (a value posted leaves them), else read
+    (the selectors' queries then cover only those events) and kept."""
+    keys = {event.pk: _facts_key(organisation, versions, event.pk, today) for event in events}
+    found = cache.get_many(list(keys.values()))
+    facts = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [event for event in events if event.pk not in facts]
+    if missing:
+        read = event_facts(organisation=organisation, events=missing, with_accreditation=True)
+        cache.set_many({keys[pk]: known for pk, known in read.items()}, CACHE_SECONDS)
+        facts.update(read)
+    return facts
+
+
 def _event_parts(
     organisation: Organisation, events: list[AlwaysEvent], versions: EventVersions, today: dt.date
 ) -> dict[int, EventPart]:
     """Each event's part: from the cache when its data has not changed, else drawn afresh
-    (the domain selectors' queries then cover only the events that changed)."""
+    (the domain selectors' queries then cover only the events that changed, and only the
+    measurement app's when nothing but its rows changed)."""
     keys = {event.pk: _event_key(organisation, versions, event.pk, today) for event in events}
     found = cache.get_many(list(keys.values())) if keys else {}
     parts = {pk: found[key] for pk, key in keys.items() if key in found}
@@ -318,8 +353,8 @@ def _event_parts(
             organisation=organisation,
             events=missing,
             today=today,
-            with_accreditation=True,
             versions=versions,
+            facts=_event_facts(organisation, missing, versions, today),
         )
         drawn = {
             event.pk: _draw_part(organisation, event, rows[event.pk], challenges[event.pk])
