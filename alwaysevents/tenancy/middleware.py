@@ -35,7 +35,10 @@ class OrganisationMiddleware:
             raise Http404("No such organisation.")
         request.organisation = membership.organisation  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
-        request.session["current_organisation"] = slug
+        if request.session.get("current_organisation") != slug:
+            # Assigning marks the session changed: set only when it is, or every page would
+            # write the session (a transaction and an UPDATE) on every request.
+            request.session["current_organisation"] = slug
         with organisation_scope(membership.organisation):
             response = self.get_response(request)
             render = getattr(response, "render", None)

@@ -137,3 +137,25 @@ def test_owned_by_reads_one_organisations_rows_whatever_scope_is_open(
     assert list(owned_by(AlwaysEvent, organisation)) == [ours]  # no scope open
     with organisation_scope(other_organisation):
         assert list(owned_by(AlwaysEvent, organisation.pk)) == [ours]
+
+
+def test_an_organisation_page_writes_the_session_only_when_the_organisation_changes(
+    client_for, organisation, other_organisation
+):
+    """The organisation last visited is kept in the session; visiting it again must not write
+    the session (a transaction and an UPDATE on every page)."""
+    from django.test.utils import CaptureQueriesContext
+
+    person = MembershipFactory(organisation=organisation).user
+    MembershipFactory(organisation=other_organisation, user=person)
+    client = client_for(person)
+
+    def session_writes(slug: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/o/{slug}/").status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+    assert session_writes(organisation.slug) == 1  # the first visit notes it
+    assert session_writes(organisation.slug) == 0
+    assert session_writes(other_organisation.slug) == 1
+    assert client.session["current_organisation"] == other_organisation.slug
