@@ -133,15 +133,19 @@ class Results:
     measure_from: float = 0.0
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    #: What went wrong, for the first few errors: page, address and status (or exception).
+    failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, page: str, ms: float, ok: bool) -> None:
+    def add(self, page: str, ms: float, ok: bool, detail: str = "") -> None:
         if page != "sign in" and time.monotonic() < self.measure_from:
             return
         with self.lock:
             self.times[page].append(ms)
             if not ok:
                 self.errors[page] += 1
+                if len(self.failures) < 10:
+                    self.failures.append(f"{page}: {detail} after {ms:.0f} ms")
 
 
 def csrf(html: str) -> str:
@@ -160,9 +164,11 @@ def person(base: str, email: str, role: str, paths, results: Results, until: flo
             response = session.get(base + path, timeout=60)
             ok = response.status_code == 200
             text = response.text
-        except requests.RequestException:
+            detail = f"GET {path} answered {response.status_code}"
+        except requests.RequestException as error:
             ok, text = False, ""
-        results.add(page, (time.perf_counter() - start) * 1000, ok)
+            detail = f"GET {path} raised {error!r}"
+        results.add(page, (time.perf_counter() - start) * 1000, ok, detail)
         return text
 
     login = get("sign-in form", "/accounts/login/")
@@ -198,14 +204,17 @@ def person(base: str, email: str, role: str, paths, results: Results, until: flo
             choice = rng.random()
             if choice < 0.35:
                 page = get("home", home)
-                if role == "lead" and paths["figure"] and rng.random() < 0.4 and csrf(page):
+                # The form is on the page only while a figure is due; the token is also in
+                # the CSRF cookie, which Django accepts as the form's token.
+                token = csrf(page) or session.cookies.get("csrftoken", "")
+                if role == "lead" and paths["figure"] and rng.random() < 0.4 and token:
                     measure = rng.choice(paths["figure"])
                     prefix = f"figure-{measure}"
                     start = time.perf_counter()
                     sent = session.post(
                         base + home,
                         data={
-                            "csrfmiddlewaretoken": csrf(page),
+                            "csrfmiddlewaretoken": token,
                             "action": "figure",
                             "measure": measure,
                             f"{prefix}-period": monday.isoformat(),
@@ -219,6 +228,7 @@ def person(base: str, email: str, role: str, paths, results: Results, until: flo
                         "figure saved",
                         (time.perf_counter() - start) * 1000,
                         sent.status_code == 302,
+                        f"POST {home} (measure {measure}) answered {sent.status_code}",
                     )
             elif choice < 0.7:
                 get("event page", rng.choice(paths["event"]))
@@ -240,6 +250,9 @@ def main() -> None:
     paths = prepare(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # The server's log (never a pipe nobody reads: a full one would stall the workers).
+    log_path = Path(env["VAR_DIR"]) / "gunicorn.log"
+    log = log_path.open("w")
     server = subprocess.Popen(  # noqa: S603 - our own commands
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -252,8 +265,7 @@ def main() -> None:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=log,
         start_new_session=True,
     )
     try:
@@ -298,7 +310,16 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+        log.close()
     report(results)
+    if results.failures:
+        print("The first errors:", *results.failures, sep="\n  ")
+        problems = [
+            line
+            for line in log_path.read_text(errors="replace").splitlines()
+            if " ERROR " in line or " CRITICAL " in line or "Traceback" in line
+        ]
+        print(f"The server's log ({log_path}) has {len(problems)} error lines:", *problems[:20])
 
 
 def percentile(values: list[float], share: float) -> float:
