@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import secrets
 from pathlib import Path
 from typing import Any, ClassVar
 
+import django
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -137,7 +143,14 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
         failed = kwargs.get("bound", {}).get("exclude")
         context = super().get_context_data(**kwargs)
         context.update(measure=self.measure, **self.chart())
-        context["rows"] = self.rows(context["table"], "exclude" in context["forms"], failed)
+        rows = self.rows(context["table"], "exclude" in context["forms"], failed)
+        context["data_table"] = data_table(
+            self.request,
+            measure=self.measure,
+            rows=rows,
+            can_edit=context["can_edit"],
+            cached=failed is None,
+        )
         context["exclude_failed"] = failed is not None
         if context["chart"] is not None:
             context["chart"].downloads = [
@@ -222,6 +235,75 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
             f"The limits are kept. The run from {form.cleaned_data['start_period']:%d %b %Y} "
             "will not be suggested again."
         )
+
+
+#: Stands for the CSRF token in a cached data table; replaced in each response.
+TOKEN_PLACEHOLDER = "ae-csrf-token-placeholder"  # noqa: S105 - not a secret
+DATA_TABLE = "measurement/_data_table.html"
+#: A table is found again only under what it shows: this bounds how long an old one is kept.
+DATA_TABLE_SECONDS = 6 * 60 * 60
+
+
+@functools.cache
+def _data_table_code() -> str:
+    """What the table is drawn with besides its rows: its template, the filters it uses and
+    Django's version (read once per process), so that a release drawing it differently draws
+    it afresh."""
+    from programmes.templatetags import ae_format
+
+    digest = hashlib.sha256(get_template(DATA_TABLE).template.source.encode())  # type: ignore[attr-defined]
+    digest.update(Path(ae_format.__file__).read_bytes())
+    digest.update(django.get_version().encode())
+    return digest.hexdigest()
+
+
+def _row_facts(row: Any, form: Any) -> tuple[Any, ...]:
+    """Everything the table shows of a row (and its "leave out" form, drawn already)."""
+    point = row.point
+    return (
+        point.pk,
+        point.period,
+        point.numerator,
+        point.denominator,
+        point.plotted,
+        point.excluded,
+        point.excluded_reason,
+        point.note,
+        row.label,
+        tuple(row.annotations),
+        None if form is None else str(form),
+    )
+
+
+def data_table(
+    request: HttpRequest,
+    *,
+    measure: Measure,
+    rows: list[tuple[Any, Any]],
+    can_edit: bool,
+    cached: bool = True,
+) -> SafeString:
+    """The measure's data table, every period's row (a few years of weekly data is most of the
+    page's drawing): kept in the cache under a digest of exactly what it shows, so a changed
+    value, note, label or form draws it again and an unchanged one is read back whatever
+    changed elsewhere; with this request's CSRF token put into its forms. `cached=False` (a
+    refused form shown again under its row) draws it for this response only."""
+    context = {"rows": rows, "measure": measure, "can_edit": can_edit}
+    if not cached:
+        return render_to_string(DATA_TABLE, context, request=request)
+    facts = (
+        _data_table_code(),
+        measure.is_proportion,
+        can_edit,
+        [_row_facts(row, form) for row, form in rows],
+    )
+    key = "measurement:data-table:" + hashlib.sha256(repr(facts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = str(render_to_string(DATA_TABLE, {**context, "csrf_token": TOKEN_PLACEHOLDER}))
+        cache.set(key, html, DATA_TABLE_SECONDS)
+    # Drawn by the template engine, which escaped what needed escaping.
+    return mark_safe(html.replace(TOKEN_PLACEHOLDER, get_token(request)))  # noqa: S308
 
 
 def chart_context(measure: Measure, points: list[DataPoint], phases: list[Any]) -> dict[str, Any]:

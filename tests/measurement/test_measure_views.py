@@ -423,3 +423,87 @@ def test_a_missing_measure_is_404_on_the_edit_page(event, client_for, editor):
     path = url("measure-update", event, measure_pk=999999)
     assert client_for(editor).get(path).status_code == 404
     assert client_for(editor).post(path, {}).status_code == 404
+
+
+def test_the_data_table_is_kept_and_drawn_again_only_when_what_it_shows_changes(
+    event, measure, client_for, viewer, sponsor, monkeypatch
+):
+    """The table (most of the page's drawing) is kept under a digest of what it shows: a repeat
+    view reads it back, a changed value, a note or a reader who may not edit draws it again."""
+    from django.core.cache import cache
+
+    from measurement.views import measures as module
+
+    cache.clear()
+    for n in range(3):
+        services.data_point_save(
+            measure=measure, period=MONDAY + dt.timedelta(weeks=n), value=Decimal(5), by=None
+        )
+    drawn = []
+    render = module.render_to_string
+
+    def recorded(name, *args, **kwargs):
+        if name == module.DATA_TABLE:
+            drawn.append(name)
+        return render(name, *args, **kwargs)
+
+    monkeypatch.setattr(module, "render_to_string", recorded)
+    path = url("measure-detail", event, measure_pk=measure.pk)
+    editor_client = client_for(viewer)
+    first = editor_client.get(path).content.decode()
+    assert drawn == [module.DATA_TABLE]
+    assert _untokened(editor_client.get(path).content.decode()) == _untokened(first)
+    assert drawn == [module.DATA_TABLE]  # read back twice, drawn once
+    services.data_point_save(measure=measure, period=MONDAY, value=Decimal(7), by=None)
+    assert "7</td>" in editor_client.get(path).content.decode()
+    assert len(drawn) == 2
+    # A reader who may not edit gets the table without its forms, drawn for them.
+    sponsor_page = client_for(sponsor).get(path).content.decode()
+    assert len(drawn) == 3 and "exclude-reason" not in sponsor_page
+    assert "exclude-reason" in editor_client.get(path).content.decode()
+    assert len(drawn) == 3
+
+
+def _untokened(page: str) -> str:
+    """The page without its CSRF tokens (each response has its own)."""
+    import re
+
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def test_a_cached_data_table_carries_each_requests_own_working_csrf_token(event, measure, viewer):
+    """The kept table's forms hold a placeholder for the token: each response gets its own,
+    and leaving a point out from a form of the kept table passes Django's CSRF check."""
+    import re
+
+    from allauth.account.models import EmailAddress
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    point = services.data_point_save(measure=measure, period=MONDAY, value=Decimal(5), by=None)
+    EmailAddress.objects.get_or_create(
+        user=viewer, email=viewer.email, defaults={"verified": True, "primary": True}
+    )
+    path = url("measure-detail", event, measure_pk=measure.pk)
+    warm = Client(enforce_csrf_checks=True)
+    warm.force_login(viewer)
+    warm.get(path)  # kept now, drawn for another session
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(viewer)
+    page = client.get(path).content.decode()
+    assert "ae-csrf-token-placeholder" not in page
+    form = page[page.index('value="exclude"') - 400 : page.index('value="exclude"')]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post(
+        path,
+        {
+            "csrfmiddlewaretoken": token,
+            "action": "exclude",
+            "exclude-point": point.pk,
+            "exclude-reason": "Ward closed",
+        },
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.excluded and point.excluded_reason == "Ward closed"
