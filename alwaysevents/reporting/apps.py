@@ -13,5 +13,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from alwaysevents.reporting import versions
+        from programmes import versions as event_pages
 
         versions.connect()
+        event_pages.register(versions.release_event_version)

@@ -85,19 +85,7 @@ def _version(n: int, last: int | None, at: Any) -> str:
     return f"{n}.{last}.{at.timestamp():.6f}" if n else "0"
 
 
-def event_versions(organisation_id: int) -> EventVersions:
-    """The organisation's versions, shared and per event and app, in one query (read them
-    *before* the data, as `data_version`)."""
-    from django.db.models import Count, Max
-
-    from alwaysevents.reporting.models import DataChange
-
-    rows = (
-        DataChange.objects.filter(organisation_id=organisation_id)
-        .order_by()
-        .values("event_id", "app")
-        .annotate(n=Count("id"), last=Max("id"), at=Max("at"))
-    )
+def _versions_of(rows: Iterable[dict[str, Any]]) -> EventVersions:
     shared: list[str] = []
     apps: dict[int, dict[str, str]] = {}
     for row in rows:
@@ -107,6 +95,45 @@ def event_versions(organisation_id: int) -> EventVersions:
         else:
             apps.setdefault(row["event_id"], {})[row["app"]] = version
     return EventVersions(shared=";".join(sorted(shared)) or "0", apps=apps)
+
+
+def _grouped(changes: Any) -> Any:
+    from django.db.models import Count, Max
+
+    return (
+        changes.order_by()
+        .values("event_id", "app")
+        .annotate(n=Count("id"), last=Max("id"), at=Max("at"))
+    )
+
+
+def event_versions(organisation_id: int) -> EventVersions:
+    """The organisation's versions, shared and per event and app, in one query (read them
+    *before* the data, as `data_version`)."""
+    from alwaysevents.reporting.models import DataChange
+
+    return _versions_of(_grouped(DataChange.objects.filter(organisation_id=organisation_id)))
+
+
+def event_version(organisation_id: int, event_id: int) -> str:
+    """The version of one event's data and of what is shared (`EventVersions.of`), reading
+    only those rows: one query. Read it *before* the data."""
+    from django.db.models import Q
+
+    from alwaysevents.reporting.models import DataChange
+
+    changes = DataChange.objects.filter(
+        Q(event_id=event_id) | Q(event_id__isnull=True), organisation_id=organisation_id
+    )
+    return _versions_of(_grouped(changes)).of(event_id)
+
+
+def release_event_version(organisation_id: int, event_id: int) -> str:
+    """`event_version` with the release (`programmes.versions`' reader: what a page keeps
+    is drawn by this release's code)."""
+    from alwaysevents.reporting.views.dashboard_body import release_fingerprint
+
+    return f"{release_fingerprint()}/{event_version(organisation_id, event_id)}"
 
 
 def data_changed(

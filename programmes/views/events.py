@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -30,6 +34,7 @@ from programmes.forms import (
 )
 from programmes.guidance import guidance_for
 from programmes.models import AlwaysEvent, Stage, TeamMember
+from programmes.versions import event_version
 from programmes.views.event_base import ActionFormsView, EventMixin
 
 
@@ -93,11 +98,10 @@ class EventDetailView(EventMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         event = self.event
-        readiness = selectors.event_readiness(event=event)
+        show = timeline.filter_of(self.request.GET.get("show"))
+        facts = self.facts(show)
+        readiness = facts.readiness
         step = readiness.next_step
-        # Read once for the summary and the timeline both.
-        progress = selectors.event_progress(event=event)
-        challenges = list(selectors.event_challenges(event=event))
         context.update(
             guidance=guidance_for(event.stage),
             readiness=readiness,
@@ -105,22 +109,52 @@ class EventDetailView(EventMixin, TemplateView):
             next_action=step.action
             if step and step.action and step.action.permission(self.membership, event)
             else None,
-            progress=progress,
-            time=selectors.event_time_summary(event=event),
-            value=selectors.event_value_summary(event=event),
-            **self.timeline_context(scores=progress.history, challenges=challenges),
-            open_challenges=[c for c in challenges if c.is_open_challenge],
+            progress=facts.progress,
+            time=facts.time,
+            value=facts.value,
+            **self.timeline_context(show, facts.timeline),
+            open_challenges=[c for c in facts.challenges if c.is_open_challenge],
             comment_form=CommentForm(),
             moves=services.allowed_moves(event),
         )
         return context
 
-    def timeline_context(self, **read: Any) -> dict[str, Any]:
+    def facts(self, show: str) -> EventPageFacts:
+        """What the page shows of the event's data, the same for everyone who may see it: kept
+        in the cache under the version of the event's data (`programmes.versions`, read before
+        the data), the event as read for this request, the timeline's filter and the day; read
+        afresh once any of them moved on."""
+        event = self.event
+        version = event_version(event.organisation_id, event.pk)
+        key = None
+        if version is not None:
+            row = [getattr(event, f.attname) for f in AlwaysEvent._meta.concrete_fields]
+            parts = (version, event.pk, row, show, timezone.localdate())
+            key = "programmes:event-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+            found = cache.get(key)
+            if found is not None:
+                return found
+        # Read once for the summary and the timeline both.
+        progress = selectors.event_progress(event=event)
+        challenges = list(selectors.event_challenges(event=event))
+        facts = EventPageFacts(
+            readiness=selectors.event_readiness(event=event),
+            progress=progress,
+            challenges=challenges,
+            time=selectors.event_time_summary(event=event),
+            value=selectors.event_value_summary(event=event),
+            timeline=selectors.event_timeline(
+                event=event, show=show, scores=progress.history, challenges=challenges
+            ),
+        )
+        if key is not None:
+            cache.set(key, facts, PAGE_FACTS_SECONDS)
+        return facts
+
+    @staticmethod
+    def timeline_context(show: str, items: list[Any]) -> dict[str, Any]:
         """The timeline as `?show=` filters it (anything unknown shows everything): with
-        everything, the milestones come first and the rest after them. `read`: the records
-        the caller has read already (`event_timeline`'s `scores` and `challenges`)."""
-        show = timeline.filter_of(self.request.GET.get("show"))
-        items = selectors.event_timeline(event=self.event, show=show, **read)
+        everything, the milestones come first and the rest after them."""
         everything = show == timeline.ALL
         return {
             "timeline_show": show,
@@ -131,6 +165,24 @@ class EventDetailView(EventMixin, TemplateView):
             "milestones": [item for item in items if item.milestone] if everything else [],
             "timeline": [item for item in items if not item.milestone] if everything else items,
         }
+
+
+#: What the event page keeps of an event's data is found again only under the data's version:
+#: this bounds how long an old one is kept.
+PAGE_FACTS_SECONDS = 6 * 60 * 60
+
+
+@dataclass(frozen=True)
+class EventPageFacts:
+    """What the event page shows of the event's data (its readiness, score, challenges, time,
+    value and timeline): the same for everyone who may see the page."""
+
+    readiness: Any
+    progress: Any
+    challenges: list[Any]
+    time: Any
+    value: Any
+    timeline: list[Any]
 
 
 class EventUpdateView(EventMixin, ServiceFormMixin, FormView):

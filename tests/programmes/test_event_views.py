@@ -105,8 +105,11 @@ def test_list_query_count_is_constant(
 def test_detail_query_count_does_not_grow_with_records(
     event, editor, client_for, django_assert_max_num_queries
 ):
+    from django.core.cache import cache
+
     client = client_for(editor)
     client.get(url("event-detail", event))
+    cache.clear()  # drawn from the data each time (a repeat view reads it from the cache)
     with django_assert_max_num_queries(60) as few:
         client.get(url("event-detail", event))
     monday = services.monday_of(dt.date.today())  # noqa: DTZ011
@@ -123,8 +126,71 @@ def test_detail_query_count_does_not_grow_with_records(
             event=event, area="staff_time", text=f"Challenge {week}", by=editor
         )
         services.event_comment_add(event=event, text=f"Comment {week}", by=editor)
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("event-detail", event))
+
+
+def _tables(queries) -> set[str]:
+    import re
+
+    return {
+        name
+        for query in queries.captured_queries
+        for name in re.findall(r'FROM "(\w+)"', query["sql"])
+    }
+
+
+def test_a_repeat_view_reads_the_events_data_from_the_cache_and_any_change_shows_at_once(
+    organisation, event, editor, sponsor, client_for
+):
+    """The event page keeps what it shows of the event's data (readiness, score, challenges,
+    time, value, timeline) under the version of the event's data: a repeat view reads none of
+    it; a write to the event (of any app), to what is shared, or to the event itself shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from measurement.services import measures as measurement
+    from tests.factories import AlwaysEventFactory
+
+    client = client_for(sponsor)
+    path = url("event-detail", event)
+    with CaptureQueriesContext(connection) as drawn:
+        client.get(path)
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(path).status_code == 200
+    assert len(kept.captured_queries) < len(drawn.captured_queries) - 8
+    assert not _tables(kept) & {
+        "programmes_timeentry",
+        "programmes_progressscore",
+        "programmes_challenge",
+        "programmes_stagetransition",
+    }
+    # Another event's write leaves this page's kept facts.
+    services.event_comment_add(
+        event=AlwaysEventFactory(organisation=organisation), text="Elsewhere", by=editor
+    )
+    with CaptureQueriesContext(connection) as still:
+        assert "Elsewhere" not in client.get(path).content.decode()
+    assert len(still.captured_queries) == len(kept.captured_queries)
+    # This event's: a comment, a measure's first figure (another app), a renamed person.
+    services.event_comment_add(event=event, text="Ward round moved to 9am", by=editor)
+    assert "Ward round moved to 9am" in client.get(path).content.decode()
+    measure = measurement.measure_create(
+        event=event, by=editor, name="Told the plan", type="outcome", definition="Weekly."
+    )
+    measurement.data_point_save(
+        measure=measure, period=dt.date(2026, 3, 2), value=Decimal(4), by=editor
+    )
+    assert "First figure" in client.get(path).content.decode()
+    editor.full_name = "Robin Okafor-Price"
+    editor.save()
+    assert "Robin Okafor-Price" in client.get(path).content.decode()
+    # The event itself (its stage moved by a bulk write, which names no event).
+    AlwaysEvent.objects.with_scope(organisation=organisation.pk).filter(pk=event.pk).update(
+        title="Plan for every day"
+    )
+    assert "Plan for every day" in client.get(path).content.decode()
 
 
 def test_only_team_leads_and_admins_change_the_stage(
