@@ -32,7 +32,10 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = max_requests // 10
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
-keepalive = 5
+# Seconds an idle kept-alive connection stays open. Behind a load balancer, set it above the
+# balancer's own idle timeout (e.g. 65 for a 60 s one): a connection gunicorn closes while the
+# balancer reuses it answers the balancer with a reset, which it may pass on as a 502.
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
 accesslog = "-"
 # No control socket: nothing here uses it, and several servers on one machine would share it.
 control_socket_disable = True

@@ -137,6 +137,13 @@ class Results:
     failures: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    #: GETs sent again on a new connection, the kept-alive one closed by the server.
+    retries: int = 0
+
+    def retry(self) -> None:
+        with self.lock:
+            self.retries += 1
+
     def add(self, page: str, ms: float, ok: bool, detail: str = "") -> None:
         if page != "sign in" and time.monotonic() < self.measure_from:
             return
@@ -161,7 +168,14 @@ def person(base: str, email: str, role: str, paths, results: Results, until: flo
     def get(page: str, path: str) -> str:
         start = time.perf_counter()
         try:
-            response = session.get(base + path, timeout=60)
+            try:
+                response = session.get(base + path, timeout=60)
+            except requests.ConnectionError:
+                # The server closed the kept-alive connection as this request went out (after
+                # `keepalive` idle seconds, within the think time): a browser sends such a GET
+                # again on a new connection, and so does this person, once (counted).
+                results.retry()
+                response = session.get(base + path, timeout=60)
             ok = response.status_code == 200
             text = response.text
             detail = f"GET {path} answered {response.status_code}"
@@ -341,7 +355,10 @@ def report(results: Results) -> None:
     worst = max(percentile(results.times[p], 0.95) for p in pages if results.times[p])
     ratio = worst / trivial
     verdict = "met" if ratio <= TARGET and errors == 0 else "NOT met"
-    print(f"{total} requests, {errors} errors")
+    print(
+        f"{total} requests, {errors} errors; {results.retries} sent again on a new connection "
+        "(the kept-alive one closed as they went out, as browsers do)"
+    )
     print(
         f"worst p95 of the pages / trivial page p50: {worst:.0f} / {trivial:.0f} ms = "
         f"{ratio:.1f} (target <= {TARGET:.0f} with no errors: {verdict})"

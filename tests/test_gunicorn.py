@@ -42,6 +42,7 @@ def test_the_config_reads_its_numbers_from_the_environment(tmp_path):
         "WEB_CONCURRENCY": "3",
         "GUNICORN_THREADS": "8",
         "GUNICORN_TIMEOUT": "45",
+        "GUNICORN_KEEPALIVE": "65",
     }
     config = printed_config(env)
     assert config["bind"] == "['0.0.0.0:9001']"
@@ -49,6 +50,7 @@ def test_the_config_reads_its_numbers_from_the_environment(tmp_path):
     assert config["worker_class"] == "gthread"
     assert config["threads"] == "8"
     assert config["timeout"] == "45"
+    assert config["keepalive"] == "65"
     assert config["max_requests"] == "1000"
     assert config["max_requests_jitter"] == "100"
 
@@ -59,6 +61,7 @@ def test_the_defaults_scale_with_the_cores(tmp_path):
     assert config["workers"] == str(min(multiprocessing.cpu_count() * 2 + 1, 12))
     assert config["threads"] == "4"
     assert config["timeout"] == "60"
+    assert config["keepalive"] == "5"
 
 
 def free_port() -> int:
