@@ -446,3 +446,21 @@ def test_closed_events_are_read_only(event, client_for, editor):
     assert response.status_code == 403
     assert client.get(url("event-aim", event)).status_code == 403
     assert "Closed: stopped" in client.get(url("event-detail", event)).content.decode()
+
+
+def test_without_a_version_reader_the_event_page_reads_its_data_every_time(
+    event, sponsor, client_for, monkeypatch
+):
+    """`programmes.versions` answers None when no app keeps versions: nothing is kept."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programmes import versions
+
+    monkeypatch.setattr(versions, "_readers", {})
+    assert versions.event_version(event.organisation_id, event.pk) is None
+    client = client_for(sponsor)
+    client.get(url("event-detail", event))
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url("event-detail", event)).status_code == 200
+    assert "programmes_progressscore" in _tables(again)
