@@ -110,7 +110,7 @@ bench: install ## Run the benchmarks under bench/ (prints ratios measured side b
 	@set -euo pipefail; for f in bench/bench_*.py bench/reports.py; do echo "== $$f"; $(TEST_ENV) $(BIN)/python $$f; done
 
 .PHONY: bench-load
-bench-load: system-deps install ## 50 people at once on gunicorn + PostgreSQL + Redis (bench/load.py; about 4 minutes).
+bench-load: system-deps install ## 50 people at once on gunicorn + PostgreSQL + Redis (bench/load.py; about 6 minutes).
 	@set -euo pipefail; \
 	export TEST_PG_PORT=$${TEST_PG_PORT:-54339} TEST_REDIS_PORT=$${TEST_REDIS_PORT:-63809}; \
 	scripts/test-services start; \
