@@ -165,3 +165,23 @@ def test_the_monthly_report_and_its_escalation_cannot_be_turned_off(client_for, 
     )
     assert chosen[NotificationKind.MONTHLY_REPORT] == Channel.IN_APP
     assert chosen[NotificationKind.PDSA_OVERDUE] == Channel.NONE  # the rest can be turned off
+
+
+def test_a_long_list_is_paged_with_the_nhs_pagination(client_for, editor):
+    """The shared `_partials/pagination.html`: its label, its words and its links both ways."""
+    for n in range(30):  # 25 a page
+        notify(editor, n)
+    client = client_for(editor)
+    first = client.get(LIST).content.decode()
+    assert (
+        '<nav class="nhsuk-pagination" role="navigation" aria-label="Pages of notifications">'
+        in (first)
+    )
+    assert 'href="?page=2" rel="next"' in first and "Page 2 of 2" in first
+    assert 'rel="prev"' not in first
+    second = client.get(LIST + "?page=2").content.decode()
+    assert 'href="?page=1" rel="prev"' in second and ">Newer<" in second
+    assert 'rel="next"' not in second
+    notifications = Notification.objects.filter(recipient=editor)
+    notifications.filter(pk__in=list(notifications.values_list("pk", flat=True)[:5])).delete()
+    assert "nhsuk-pagination" not in client.get(LIST).content.decode()  # one page: no links
