@@ -18,7 +18,6 @@ kept under a version is at least as new as that version names.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.db import transaction
 
+from alwaysevents.page_cache import cache_key, release_fingerprint
 from measurement.charts import Sparkline, measure_sparklines
 from measurement.models import DataPoint, Measure, Phase
 from measurement.selectors.measures import MeasureSeries, measure_series_of
@@ -58,10 +58,7 @@ def analysis_version(versions: EventVersions, event_id: int) -> str:
 def analysis_key(measure_id: int, version: str) -> str:
     """Where a measure's analysis is kept: the release (templates and code, the analysis
     engine's included), the measure and the version of its event's data."""
-    from alwaysevents.reporting.views.dashboard_body import release_fingerprint
-
-    parts = (release_fingerprint(), measure_id, version)
-    return "reporting:measure-analysis:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return cache_key("reporting:measure-analysis", release_fingerprint(), measure_id, version)
 
 
 def analyse(series: Sequence[MeasureSeries]) -> dict[int, MeasureAnalysis]:

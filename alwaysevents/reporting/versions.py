@@ -131,7 +131,7 @@ def event_version(organisation_id: int, event_id: int) -> str:
 def release_event_version(organisation_id: int, event_id: int) -> str:
     """`event_version` with the release (`programmes.versions`' reader: what a page keeps
     is drawn by this release's code)."""
-    from alwaysevents.reporting.views.dashboard_body import release_fingerprint
+    from alwaysevents.page_cache import release_fingerprint
 
     return f"{release_fingerprint()}/{event_version(organisation_id, event_id)}"
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import secrets
 from pathlib import Path
 from typing import Any, ClassVar
 
-import django
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -26,6 +22,12 @@ from django.views.generic import FormView, TemplateView
 
 from alwaysevents.exceptions import DomainError
 from alwaysevents.exports import table_response
+from alwaysevents.page_cache import (
+    TOKEN_PLACEHOLDER,
+    cache_key,
+    release_fingerprint,
+    with_csrf_token,
+)
 from alwaysevents.views import ServiceFormMixin, add_domain_error
 from measurement import exports
 from measurement.forms.measures import (
@@ -237,24 +239,9 @@ class MeasureDetailView(MeasureMixin, ActionFormsView):
         )
 
 
-#: Stands for the CSRF token in a cached data table; replaced in each response.
-TOKEN_PLACEHOLDER = "ae-csrf-token-placeholder"  # noqa: S105 - not a secret
 DATA_TABLE = "measurement/_data_table.html"
 #: A table is found again only under what it shows: this bounds how long an old one is kept.
 DATA_TABLE_SECONDS = 6 * 60 * 60
-
-
-@functools.cache
-def _data_table_code() -> str:
-    """What the table is drawn with besides its rows: its template, the filters it uses and
-    Django's version (read once per process), so that a release drawing it differently draws
-    it afresh."""
-    from programmes.templatetags import ae_format
-
-    digest = hashlib.sha256(get_template(DATA_TABLE).template.source.encode())  # type: ignore[attr-defined]
-    digest.update(Path(ae_format.__file__).read_bytes())
-    digest.update(django.get_version().encode())
-    return digest.hexdigest()
 
 
 def _row_facts(row: Any, form: Any) -> tuple[Any, ...]:
@@ -284,26 +271,27 @@ def data_table(
     cached: bool = True,
 ) -> SafeString:
     """The measure's data table, every period's row (a few years of weekly data is most of the
-    page's drawing): kept in the cache under a digest of exactly what it shows, so a changed
-    value, note, label or form draws it again and an unchanged one is read back whatever
-    changed elsewhere; with this request's CSRF token put into its forms. `cached=False` (a
-    refused form shown again under its row) draws it for this response only."""
+    page's drawing): kept in the cache under a digest of exactly what it shows and the release
+    (`alwaysevents.page_cache`), so a changed value, note, label or form draws it again and an
+    unchanged one is read back whatever changed elsewhere; with this request's CSRF token put
+    into its forms. `cached=False` (a refused form shown again under its row) draws it for this
+    response only."""
     context = {"rows": rows, "measure": measure, "can_edit": can_edit}
     if not cached:
         return render_to_string(DATA_TABLE, context, request=request)
-    facts = (
-        _data_table_code(),
+    key = cache_key(
+        "measurement:data-table",
+        release_fingerprint(),
         measure.is_proportion,
         can_edit,
         [_row_facts(row, form) for row, form in rows],
     )
-    key = "measurement:data-table:" + hashlib.sha256(repr(facts).encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = str(render_to_string(DATA_TABLE, {**context, "csrf_token": TOKEN_PLACEHOLDER}))
         cache.set(key, html, DATA_TABLE_SECONDS)
     # Drawn by the template engine, which escaped what needed escaping.
-    return mark_safe(html.replace(TOKEN_PLACEHOLDER, get_token(request)))  # noqa: S308
+    return mark_safe(with_csrf_token(html, request))  # noqa: S308
 
 
 def chart_context(measure: Measure, points: list[DataPoint], phases: list[Any]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.page_cache import cache_key
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from alwaysevents.views import ServiceFormMixin, add_domain_error
 from programmes import permissions, selectors, services, timeline
@@ -129,8 +129,8 @@ class EventDetailView(EventMixin, TemplateView):
         key = None
         if version is not None:
             row = [getattr(event, f.attname) for f in AlwaysEvent._meta.concrete_fields]
-            parts = (version, event.pk, row, show, timezone.localdate())
-            key = "programmes:event-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+            today = timezone.localdate()
+            key = cache_key("programmes:event-page", version, event.pk, row, show, today)
             found = cache.get(key)
             if found is not None:
                 return found

@@ -494,7 +494,7 @@ def test_a_new_release_draws_the_body_afresh(rf, organisation, sponsor, monkeypa
 
 
 def test_the_release_fingerprint_reads_the_code_of_the_apps(settings, tmp_path):
-    from alwaysevents.reporting.views.dashboard_body import CODE_PACKAGES, release_fingerprint
+    from alwaysevents.page_cache import CODE_PACKAGES, release_fingerprint
 
     for package in CODE_PACKAGES:
         (tmp_path / package).mkdir()

@@ -28,8 +28,6 @@ cards of events the person may comment on).
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -37,14 +35,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, QueryDict
-from django.middleware.csrf import get_token
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from alwaysevents.page_cache import (
+    TOKEN_PLACEHOLDER,
+    cache_key,
+    release_fingerprint,
+    with_csrf_token,
+)
 from alwaysevents.reporting.analyses import MEASUREMENT_APP
 from alwaysevents.reporting.forms import DashboardCommentForm, DashboardFilterForm
 from alwaysevents.reporting.reminders import organisation_today
@@ -63,28 +65,7 @@ from programmes.models import AlwaysEvent, Challenge, Membership, Organisation, 
 CARDS_PER_PAGE = 20
 #: A body is found again only under its data version: this bounds how long an old one is kept.
 CACHE_SECONDS = 6 * 60 * 60
-TEMPLATES = (
-    "reporting/dashboard_body.html",
-    "reporting/dashboard_filter_fields.html",
-    "reporting/dashboard_status.html",
-    "reporting/dashboard_event_card.html",
-    "reporting/dashboard_status_row.html",
-    "reporting/dashboard_summary_row.html",
-    "reporting/dashboard_accreditation.html",
-    "reporting/dashboard_icon.html",
-    "reporting/dashboard_pages.html",
-    "programmes/_stage_tag.html",
-    "reporting/dashboard_needing_you.html",
-    "reporting/dashboard_comment_form.html",
-    "measurement/_mdc_icon.html",
-    "measurement/_mdc_key.html",
-    # The form template pack draws the filters and the comment forms.
-    "nhsuk/field.html",
-    "nhsuk/_hint_and_error.html",
-)
 COMMENT_MARK = re.compile(r"<!--ae:comment:(\d+)-->")
-#: Stands for the CSRF token in the cached comment forms; replaced in each response.
-TOKEN_PLACEHOLDER = "ae-csrf-token-placeholder"  # noqa: S105 - not a secret
 
 
 @dataclass(frozen=True)
@@ -98,25 +79,6 @@ class DashboardBody:
     comment_forms: Mapping[int, str]
     #: The "Needs your attention" section of each executive sponsor, by user id.
     needing: Mapping[int, str]
-
-
-#: The apps whose code the body is drawn from (their selectors feed it).
-CODE_PACKAGES = ("alwaysevents", "programmes", "measurement", "coproduction", "accreditation")
-
-
-@functools.cache
-def release_fingerprint() -> str:
-    """What the body is drawn from besides the data: its templates and the Python source of
-    the apps that feed it, migrations included. A release that changes any of them draws
-    every body afresh, and a data migration comes with a release. Read once per process."""
-    digest = hashlib.sha256()
-    for name in TEMPLATES:
-        digest.update(get_template(name).template.source.encode())  # type: ignore[attr-defined]
-    for package in CODE_PACKAGES:
-        for path in sorted((settings.BASE_DIR / package).rglob("*.py")):
-            digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _filters(
@@ -144,7 +106,7 @@ def _filters(
             tuple(services),
             sorted(query.lists()),
         )
-        key = "reporting:dashboard-filters:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        key = cache_key("reporting:dashboard-filters", *parts)
         html = cache.get(key)
         if html is not None:
             return form, filters, mark_safe(html)  # noqa: S308 - rendered by the template engine
@@ -255,7 +217,7 @@ class DashboardPage:
 
 def _event_key(organisation: Organisation, versions: EventVersions, pk: int, today: dt.date) -> str:
     parts = (release_fingerprint(), organisation.pk, pk, versions.of(pk), today)
-    return "reporting:dashboard-event:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return cache_key("reporting:dashboard-event", *parts)
 
 
 def _draw_part(
@@ -315,7 +277,7 @@ def _facts_key(organisation: Organisation, versions: EventVersions, pk: int, tod
         versions.of(pk, without=(MEASUREMENT_APP,)),
         today,
     )
-    return "reporting:dashboard-facts:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return cache_key("reporting:dashboard-facts", *parts)
 
 
 def _event_facts(
@@ -454,10 +416,9 @@ def _needing(organisation: Organisation, asks_of: Mapping[int, list[Ask]]) -> di
     """Each sponsor's "Needs your attention", cached under what it shows (the asks are plain
     values): only a sponsor whose asks changed has theirs rendered again."""
     keys = {
-        sponsor: "reporting:dashboard-needing:"
-        + hashlib.sha256(
-            repr((release_fingerprint(), organisation.slug, asks)).encode()
-        ).hexdigest()
+        sponsor: cache_key(
+            "reporting:dashboard-needing", release_fingerprint(), organisation.slug, asks
+        )
         for sponsor, asks in asks_of.items()
     }
     found = cache.get_many(list(keys.values())) if keys else {}
@@ -485,7 +446,7 @@ def dashboard_body(
     # The versions first: whatever is read after them is at least as new as they name.
     versions = event_versions(organisation.pk)
     parts = (release_fingerprint(), organisation.pk, versions.whole, today, here)
-    key = "reporting:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = cache_key("reporting:dashboard", *parts)
     body = cache.get(key)
     if body is None:
         body = _render(organisation, request.GET, here, today, versions)
@@ -497,14 +458,13 @@ def personal_parts(
     body: DashboardBody, *, request: HttpRequest, membership: Membership
 ) -> tuple[SafeString, SafeString]:
     """The body with the comment forms this person may use, and their own section."""
-    token = get_token(request)
 
     def comment_form(match: re.Match[str]) -> str:
         pk = int(match.group(1))
         event = body.cards.get(pk)
         if event is None or not permissions.can_comment(membership, event):
             return ""
-        return body.comment_forms[pk].replace(TOKEN_PLACEHOLDER, token)
+        return with_csrf_token(body.comment_forms[pk], request)
 
     html = COMMENT_MARK.sub(comment_form, body.html)
     # Both were rendered by the template engine, which escaped what needed escaping.
