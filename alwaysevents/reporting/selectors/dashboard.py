@@ -7,10 +7,8 @@ selector of its domain app (one or a few queries for all the events at once).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -29,7 +27,6 @@ from programmes.models import AlwaysEvent, Challenge, Organisation, Stage
 from programmes.selectors.stages import stage_entered_many
 
 if TYPE_CHECKING:
-    from alwaysevents.accounts.models import User
     from alwaysevents.reporting.versions import EventVersions
     from programmes.selectors.events import Progress, TimeSummary, ValueSummary
 
@@ -85,10 +82,8 @@ class EventRow:
     coproduction: CoproductionProfile | None
     time: TimeSummary
     value: ValueSummary
-    #: The event's accreditation status when the caller supplies one (see `sponsor_dashboard`).
+    #: The event's accreditation status (`accreditation_status_for_events`).
     accreditation: Any = None
-    #: The page of the dashboard that shows this event's card.
-    page: int = 1
     #: On track, needs you or stalled, and why (`reporting.status`).
     status: EventStatus | None = None
 
@@ -99,42 +94,9 @@ class EventRow:
 
 @dataclass
 class SponsorDashboard:
+    """Every event's row (`sponsor_dashboard`)."""
+
     rows: list[EventRow]
-    #: Events shown, per stage label, in lifecycle order (only stages with events).
-    by_stage: list[tuple[str, int]]
-    #: Open challenges that ask for the person viewing, when they sponsor events.
-    needing_you: list[Challenge] = field(default_factory=list)
-    #: Open challenges asking for each executive sponsor (by user id), in event order.
-    needing_sponsor: dict[int, list[Challenge]] = field(default_factory=dict)
-    show_accreditation: bool = False
-    #: The events whose cards are shown: those on the page asked for (all when not paged).
-    cards: list[EventRow] = field(default_factory=list)
-    page: int = 1
-    pages: int = 1
-
-    @property
-    def page_numbers(self) -> range:
-        return range(1, self.pages + 1)
-
-    @property
-    def overdue_count(self) -> int:
-        return sum(len(row.overdue) for row in self.rows)
-
-    @property
-    def money_saved(self) -> Decimal:
-        return sum((row.value.money_saved for row in self.rows), Decimal("0"))
-
-    @property
-    def hours_saved(self) -> Decimal:
-        return sum((row.value.hours_saved for row in self.rows), Decimal("0"))
-
-    @property
-    def staff_hours(self) -> Decimal:
-        return sum((row.time.total for row in self.rows), Decimal("0"))
-
-    @property
-    def over_reliance_count(self) -> int:
-        return sum(1 for row in self.rows if row.time.over_reliance)
 
 
 def _day(day: dt.date) -> str:
@@ -250,24 +212,24 @@ def event_facts(
     *,
     organisation: Organisation,
     events: list[AlwaysEvent],
-    accreditation: Mapping[int, Any] | None = None,
-    with_accreditation: bool = False,
-    coproduction_of: list[AlwaysEvent] | None = None,
+    with_accreditation: bool = True,
 ) -> dict[int, EventFacts]:
     """Each event's facts no measurement row feeds, by event id: the programmes,
     co-production and accreditation apps' bulk selectors (a constant number of queries, none
-    of them of the measurement app's tables). Co-production profiles are read for
-    `coproduction_of` (all the events when None)."""
+    of them of the measurement app's tables)."""
     progress = programmes.event_progress_many(events=events)
     times = programmes.event_time_summaries(events=events)
     values = programmes.event_value_summaries(events=events)
     challenges = programmes.challenges_needing_sponsor_by_event(events=events)
-    profiles = coproduction_profiles(events=events if coproduction_of is None else coproduction_of)
+    profiles = coproduction_profiles(events=events)
     entered = stage_entered_many(events=events)
-    if with_accreditation and accreditation is None:
-        accreditation = accreditation_status_for_events(
+    accreditation = (
+        accreditation_status_for_events(
             organisation=organisation, event_ids=[event.pk for event in events]
         )
+        if with_accreditation
+        else {}
+    )
     return {
         event.pk: EventFacts(
             progress=progress[event.pk],
@@ -276,7 +238,7 @@ def event_facts(
             challenges=list(challenges[event.pk]),
             coproduction=profiles.get(event.pk),
             entered=entered[event.pk],
-            accreditation=accreditation.get(event.pk) if accreditation else None,
+            accreditation=accreditation.get(event.pk),
         )
         for event in events
     }
@@ -287,16 +249,12 @@ def dashboard_rows(
     organisation: Organisation,
     events: list[AlwaysEvent],
     today: dt.date,
-    accreditation: Mapping[int, Any] | None = None,
-    with_accreditation: bool = False,
-    coproduction_of: list[AlwaysEvent] | None = None,
     versions: EventVersions | None = None,
     facts: Mapping[int, EventFacts] | None = None,
 ) -> tuple[dict[int, EventRow], dict[int, list[Challenge]]]:
     """Each event's row and its open challenges asking for the sponsor, by event id: what is
-    drawn from that event's own data (`page` is left at 1 for the caller to set). A constant
-    number of queries whatever the number of events; co-production profiles are read for
-    `coproduction_of` (all the events when None). With the organisation's `versions` (read
+    drawn from that event's own data. A constant number of queries whatever the number of
+    events. With the organisation's `versions` (read
     before the data), the measures' analyses are those computed when their data was written
     (`reporting.analyses`, one cache round trip), their points read only for those missing.
     With `facts` (`event_facts`, e.g. kept from an earlier view), only the measurement app's
@@ -309,13 +267,7 @@ def dashboard_rows(
     )
 
     if facts is None:
-        facts = event_facts(
-            organisation=organisation,
-            events=events,
-            accreditation=accreditation,
-            with_accreditation=with_accreditation,
-            coproduction_of=coproduction_of,
-        )
+        facts = event_facts(organisation=organisation, events=events)
     measures_of: dict[int, list[Measure]]
     analyses: dict[int, MeasureAnalysis]
     if versions is not None:
@@ -374,93 +326,21 @@ def dashboard_rows(
     return rows, {event.pk: list(facts[event.pk].challenges) for event in events}
 
 
-def dashboard_assemble(
-    *,
-    events: list[AlwaysEvent],
-    rows: Mapping[int, EventRow],
-    challenges: Mapping[int, list[Challenge]],
-    viewer: User | None = None,
-    show_accreditation: bool = False,
-    page: int = 1,
-    per_page: int | None = None,
-) -> SponsorDashboard:
-    """The dashboard from each event's row (`dashboard_rows`, or cached ones): pages, the
-    summary by stage and the challenges asking for each sponsor. No queries."""
-    pages = max(1, -(-len(events) // per_page)) if per_page else 1
-    page = min(max(page, 1), pages)
-    ordered = []
-    for index, event in enumerate(events):
-        row = rows[event.pk]
-        row.event = event
-        row.page = index // per_page + 1 if per_page else 1
-        ordered.append(row)
-    counts = Counter(event.stage for event in events)
-    by_stage = [(label, counts[value]) for value, label in Stage.choices if counts[value]]
-    needing_sponsor: dict[int, list[Challenge]] = {}
-    for event in events:
-        if event.executive_sponsor_id is not None and challenges[event.pk]:
-            needing_sponsor.setdefault(event.executive_sponsor_id, []).extend(challenges[event.pk])
-    return SponsorDashboard(
-        rows=ordered,
-        by_stage=by_stage,
-        needing_you=needing_sponsor.get(viewer.pk, []) if viewer is not None else [],
-        needing_sponsor=needing_sponsor,
-        show_accreditation=show_accreditation,
-        cards=[row for row in ordered if row.page == page],
-        page=page,
-        pages=pages,
-    )
-
-
 def sponsor_dashboard(
     *,
     organisation: Organisation,
-    viewer: User | None = None,
     stage: str | None = None,
     service: str | None = None,
     cohort_id: int | None = None,
     today: dt.date | None = None,
-    accreditation: Mapping[int, Any] | None = None,
-    with_accreditation: bool = False,
-    page: int = 1,
-    per_page: int | None = None,
 ) -> SponsorDashboard:
-    """Everything the sponsor dashboard shows, for every event matching the filters.
-
-    `accreditation`: an optional mapping of event id to that event's accreditation status,
-    (e.g. a test's); with `with_accreditation` it is read here from the accreditation app
-    (`accreditation_status_for_events`, one query). Without either the dashboard shows no such
-    column (nothing is made up). With `per_page`, the event cards are paged: `cards` holds
-    those of `page` (clamped to the pages there are), while the summary (`rows`) still covers
-    every event; co-production profiles are read for the cards only. A constant number of
-    queries whatever the number of events (one event list, then the domain apps' bulk
-    selectors); small charts come from the cache when unchanged. The dashboard page draws the
-    same from rows cached per event (`reporting.views.dashboard_body`).
-    """
+    """Every event's row matching the filters, by title, read from the data at once (nothing
+    from the cache): what the dashboard page draws from rows kept per event
+    (`reporting.views.dashboard_body`). A constant number of queries whatever the number of
+    events."""
     today = today or timezone.localdate()
     events = dashboard_events(
         organisation=organisation, stage=stage, service=service, cohort_id=cohort_id
     )
-    pages = max(1, -(-len(events) // per_page)) if per_page else 1
-    page = min(max(page, 1), pages)
-    on_page = events[(page - 1) * per_page : page * per_page] if per_page else events
-    if with_accreditation and accreditation is None:
-        accreditation = accreditation_status_for_events(
-            organisation=organisation, event_ids=[event.pk for event in events]
-        )
-    rows, challenges = dashboard_rows(
-        organisation=organisation,
-        events=events,
-        today=today,
-        accreditation=accreditation,
-        coproduction_of=on_page,
-    )
-    return dashboard_assemble(
-        events=events,
-        rows=rows,
-        challenges=challenges,
-        viewer=viewer,
-        show_accreditation=accreditation is not None,
-        page=page,
-        per_page=per_page,
-    )
+    rows, _ = dashboard_rows(organisation=organisation, events=events, today=today)
+    return SponsorDashboard(rows=[rows[event.pk] for event in events])
