@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
@@ -29,6 +29,7 @@ from accreditation.forms import (
 )
 from accreditation.models import Criterion, Evidence, Submission
 from alwaysevents.exceptions import DomainError
+from alwaysevents.files import private_download
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from alwaysevents.views import add_domain_error
 from programmes.models import AlwaysEvent, Membership
@@ -351,12 +352,8 @@ class EvidenceDownloadView(OrganisationViewMixin, View):
         stored = item.file.name or ""
         suffix = stored.rsplit(".", 1)[-1] if "." in stored else "bin"
         safe_title = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in item.title)
-        response = FileResponse(
+        return private_download(
             handle,
-            as_attachment=True,
             filename=f"{safe_title.strip() or 'evidence'}.{suffix}",
             content_type=item.content_type or "application/octet-stream",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response

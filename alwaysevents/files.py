@@ -13,6 +13,9 @@
 - `upload_head`: refuses a file too big or empty, with the caller's words, and returns its
   first bytes, from which each caller decides what the file really is (never from its name
   alone).
+- `private_download`: the response that hands a private file (or an export made for one
+  person) to the person the view let through: an attachment, streamed, never sniffed by the
+  browser, never kept by a cache.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 
 from alwaysevents.exceptions import DomainError
 
@@ -138,3 +142,13 @@ def upload_head(
     if not head:
         raise DomainError(empty, field=field)
     return head
+
+
+def private_download(handle: IO[bytes], *, filename: str, content_type: str) -> FileResponse:
+    """`handle` as a download named `filename`, for the person the view checked alone."""
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -25,6 +24,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from alwaysevents.exceptions import DomainError
+from alwaysevents.files import private_download
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from alwaysevents.tenancy.scope import owned_by
 from alwaysevents.views import ActionPostMixin, add_domain_error
@@ -390,14 +390,11 @@ class ClaimReceiptView(_ClaimMixin, View):
         if suffix is None:
             handle.close()
             raise Http404("The receipt file is not a PDF, PNG or JPEG.")
-        response = FileResponse(
+        response = private_download(
             handle,
-            as_attachment=True,
             filename=f"receipt-claim-{self.claim.pk}{suffix}",
             content_type=CONTENT_TYPES[suffix],
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         access_records.partner_access_record(
             by=self.actor,
             partner_ids=[self.claim.partner_id],

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
+from alwaysevents.files import private_download
 from alwaysevents.tenancy.mixins import OrganisationViewMixin
 from coproduction import permissions as cp_permissions
 from coproduction.models import Partner
@@ -28,15 +29,11 @@ RECORDS_PER_PAGE = 50
 
 
 def _zip_response(handle: Any, partner: Partner) -> FileResponse:
-    response = FileResponse(
+    return private_download(
         handle,
-        as_attachment=True,
         filename=f"everything-held-{slugify(partner.pseudonym)}.zip",
         content_type="application/zip",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class _PartnerOfOrganisationMixin(OrganisationViewMixin):
